@@ -1,0 +1,284 @@
+using System.Collections;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using AgentCost.Interception;
+
+namespace AgentCost.Caching;
+
+/// <summary>
+/// Builds a cache key: a SHA-256 hash over a canonical, versioned encoding of the method identity and each
+/// argument. Every value is written with a type tag and, where its size varies, a length, so distinct argument
+/// lists never share a key (<c>"a","bc"</c> and <c>"ab","c"</c>; <see langword="null"/> and <c>""</c>;
+/// <c>1</c> as <see cref="int"/> and as <see cref="long"/>).
+/// </summary>
+/// <remarks>
+/// Supported argument types: primitives, <see cref="string"/>, <see cref="decimal"/>, enums, <see cref="Guid"/>,
+/// <see cref="DateTime"/>, <see cref="DateTimeOffset"/>, <see cref="TimeSpan"/>, <see cref="DateOnly"/>,
+/// <see cref="TimeOnly"/>, their nullable forms, arrays and other sequences of these, and records or classes
+/// through <see cref="System.Text.Json"/> (keyed by their run-time type). Generated interceptors use this type;
+/// applications rarely need it.
+/// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public ref struct CacheKeyBuilder
+{
+    /// <summary>Version of the encoding; changing the encoding changes this, so old entries are never misread.</summary>
+    internal const byte EncodingVersion = 1;
+
+    internal const string KeyPrefix = "agentcost:";
+
+    private CanonicalWriter _writer;
+    private readonly JsonSerializerOptions _jsonOptions;
+
+    internal CacheKeyBuilder(AgentMethod method, string? partition, JsonSerializerOptions jsonOptions)
+    {
+        _jsonOptions = jsonOptions;
+        _writer = new CanonicalWriter(256);
+        _writer.WriteByte((byte)'A');
+        _writer.WriteByte((byte)'C');
+        _writer.WriteByte(EncodingVersion);
+        _writer.WriteString(partition ?? string.Empty);
+        _writer.WriteRaw(method.IdentityBytes);
+    }
+
+    /// <summary>Adds one argument to the key.</summary>
+    /// <typeparam name="T">The parameter's declared type.</typeparam>
+    /// <param name="value">The argument.</param>
+    /// <exception cref="NotSupportedException">The value's type has no stable serialised form.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add<T>(T value)
+    {
+        // Typeof checks on T are resolved by the JIT for value types, so common primitives never box.
+        if (typeof(T) == typeof(int))
+        {
+            AddInt64(CacheKeyTag.Int32, Unsafe.As<T, int>(ref value));
+        }
+        else if (typeof(T) == typeof(long))
+        {
+            AddInt64(CacheKeyTag.Int64, Unsafe.As<T, long>(ref value));
+        }
+        else if (typeof(T) == typeof(bool))
+        {
+            AddInt64(CacheKeyTag.Boolean, Unsafe.As<T, bool>(ref value) ? 1 : 0);
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            AddInt64(CacheKeyTag.Double, BitConverter.DoubleToInt64Bits(Unsafe.As<T, double>(ref value)));
+        }
+        else if (typeof(T) == typeof(Guid))
+        {
+            AddGuid(Unsafe.As<T, Guid>(ref value));
+        }
+        else if (!typeof(T).IsValueType && value is string text)
+        {
+            AddString(text);
+        }
+        else
+        {
+            AddObject(value);
+        }
+    }
+
+    /// <summary>Finishes the key and returns its text: a fixed prefix and the lowercase hex SHA-256 hash.</summary>
+    internal readonly string ToKey()
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(_writer.WrittenSpan, hash);
+        return string.Create(KeyPrefix.Length + (hash.Length * 2), hash, static (chars, h) =>
+        {
+            KeyPrefix.AsSpan().CopyTo(chars);
+            Convert.TryToHexStringLower(h, chars[KeyPrefix.Length..], out _);
+        });
+    }
+
+    /// <summary>The canonical bytes written so far; exposed to tests of the encoding.</summary>
+    internal readonly ReadOnlySpan<byte> EncodedBytes => _writer.WrittenSpan;
+
+    /// <summary>Returns the pooled buffer.</summary>
+    internal void Dispose() => _writer.Dispose();
+
+    private void AddString(string value)
+    {
+        _writer.WriteByte((byte)CacheKeyTag.String);
+        _writer.WriteString(value);
+    }
+
+    private void AddInt64(CacheKeyTag tag, long value)
+    {
+        _writer.WriteByte((byte)tag);
+        _writer.WriteInt64(value);
+    }
+
+    private void AddGuid(Guid value)
+    {
+        _writer.WriteByte((byte)CacheKeyTag.Guid);
+        Span<byte> bytes = stackalloc byte[16];
+        value.TryWriteBytes(bytes);
+        _writer.WriteRaw(bytes);
+    }
+
+    private void AddObject(object? value)
+    {
+        switch (value)
+        {
+            case null:
+                _writer.WriteByte((byte)CacheKeyTag.Null);
+                break;
+            case string s:
+                AddString(s);
+                break;
+            case bool b:
+                AddInt64(CacheKeyTag.Boolean, b ? 1 : 0);
+                break;
+            case char c:
+                AddInt64(CacheKeyTag.Char, c);
+                break;
+            case sbyte i8:
+                AddInt64(CacheKeyTag.SByte, i8);
+                break;
+            case byte u8:
+                AddInt64(CacheKeyTag.Byte, u8);
+                break;
+            case short i16:
+                AddInt64(CacheKeyTag.Int16, i16);
+                break;
+            case ushort u16:
+                AddInt64(CacheKeyTag.UInt16, u16);
+                break;
+            case int i32:
+                AddInt64(CacheKeyTag.Int32, i32);
+                break;
+            case uint u32:
+                AddInt64(CacheKeyTag.UInt32, u32);
+                break;
+            case long i64:
+                AddInt64(CacheKeyTag.Int64, i64);
+                break;
+            case ulong u64:
+                _writer.WriteByte((byte)CacheKeyTag.UInt64);
+                _writer.WriteUInt64(u64);
+                break;
+            case float f:
+                AddInt64(CacheKeyTag.Single, BitConverter.SingleToInt32Bits(f));
+                break;
+            case double d:
+                AddInt64(CacheKeyTag.Double, BitConverter.DoubleToInt64Bits(d));
+                break;
+            case decimal m:
+                AddDecimal(m);
+                break;
+            case Enum e:
+                AddEnum(e);
+                break;
+            case Guid g:
+                AddGuid(g);
+                break;
+            case DateTime dt:
+                _writer.WriteByte((byte)CacheKeyTag.DateTime);
+                _writer.WriteInt64(dt.Ticks);
+                _writer.WriteByte((byte)dt.Kind);
+                break;
+            case DateTimeOffset dto:
+                _writer.WriteByte((byte)CacheKeyTag.DateTimeOffset);
+                _writer.WriteInt64(dto.Ticks);
+                _writer.WriteInt64(dto.Offset.Ticks);
+                break;
+            case TimeSpan ts:
+                AddInt64(CacheKeyTag.TimeSpan, ts.Ticks);
+                break;
+            case DateOnly date:
+                AddInt64(CacheKeyTag.DateOnly, date.DayNumber);
+                break;
+            case TimeOnly time:
+                AddInt64(CacheKeyTag.TimeOnly, time.Ticks);
+                break;
+            case byte[] bytes:
+                _writer.WriteByte((byte)CacheKeyTag.Bytes);
+                _writer.WriteBytes(bytes);
+                break;
+            case IEnumerable sequence when !IsJsonObject(value.GetType()):
+                AddSequence(sequence);
+                break;
+            default:
+                AddJson(value);
+                break;
+        }
+    }
+
+    private void AddDecimal(decimal value)
+    {
+        _writer.WriteByte((byte)CacheKeyTag.Decimal);
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(value, bits);
+        foreach (var part in bits)
+        {
+            _writer.WriteInt32(part);
+        }
+    }
+
+    private void AddEnum(Enum value)
+    {
+        var type = value.GetType();
+        _writer.WriteByte((byte)CacheKeyTag.Enum);
+        _writer.WriteString(type.FullName ?? type.Name);
+        var underlying = Enum.GetUnderlyingType(type);
+        if (underlying == typeof(ulong))
+        {
+            _writer.WriteUInt64(Convert.ToUInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            _writer.WriteInt64(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    private void AddSequence(IEnumerable sequence)
+    {
+        _writer.WriteByte((byte)CacheKeyTag.Sequence);
+        var count = 0;
+        foreach (var item in sequence)
+        {
+            AddObject(item);
+            count++;
+        }
+
+        // The count closes the sequence so that a sequence followed by more arguments cannot read as a longer one.
+        _writer.WriteByte((byte)CacheKeyTag.SequenceEnd);
+        _writer.WriteInt32(count);
+    }
+
+    private void AddJson(object value)
+    {
+        var type = value.GetType();
+        JsonTypeInfo typeInfo;
+        try
+        {
+            typeInfo = _jsonOptions.GetTypeInfo(type);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException)
+        {
+            throw UnsupportedKey(type, ex.Message, ex);
+        }
+
+        if (typeInfo.Kind == JsonTypeInfoKind.Object && typeInfo.Properties.Count == 0)
+        {
+            // Every instance would serialise as "{}" and share one key.
+            throw UnsupportedKey(type, "it has no serialisable properties, so different values would share one key.", null);
+        }
+
+        _writer.WriteByte((byte)CacheKeyTag.Json);
+        _writer.WriteString(type.AssemblyQualifiedName ?? type.FullName ?? type.Name);
+        _writer.WriteBytes(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
+    }
+
+    // Dictionaries and collections have a JSON shape too, but a sequence of key values is cheaper and as exact;
+    // only types whose JSON contract is an object (records, classes) go through the serialiser.
+    private readonly bool IsJsonObject(Type type)
+        => _jsonOptions.TryGetTypeInfo(type, out var info) && info.Kind == JsonTypeInfoKind.Object;
+
+    private static NotSupportedException UnsupportedKey(Type type, string reason, Exception? inner)
+        => new($"A value of type '{type.FullName}' cannot be part of a cache key: {reason} " +
+               "Mark the parameter [NotCacheKey] or pass a type with a stable serialised form.", inner);
+}

@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using AgentCost.Interception;
+using AgentCost.Telemetry;
+using Microsoft.Extensions.Caching.Hybrid;
+
+namespace AgentCost.Caching;
+
+/// <summary>
+/// The result cache behind <see cref="CachedAttribute"/>, on <see cref="HybridCache"/>: in-process by default,
+/// with any registered <c>IDistributedCache</c> as second level. Concurrent identical misses run the method once;
+/// exceptions are never cached.
+/// </summary>
+public sealed class ResultCache
+{
+    private readonly HybridCache _cache;
+    private readonly ResultCacheOptions _options;
+    private readonly JsonSerializerOptions _keySerializerOptions;
+    private readonly AgentCostMetrics _metrics;
+    private readonly ConcurrentDictionary<AgentMethod, MethodEntry> _methods = new();
+
+    internal ResultCache(HybridCache cache, ResultCacheOptions options, AgentCostMetrics metrics, JsonSerializerOptions? keySerializerOptions)
+    {
+        _cache = cache;
+        _options = options;
+        _metrics = metrics;
+        _keySerializerOptions = keySerializerOptions ?? KeySerialization.DefaultOptions;
+    }
+
+    /// <summary>Hits and misses of every cached method called so far, ordered by method name.</summary>
+    public IReadOnlyList<CacheStatistics> GetStatistics()
+        => _methods.Values
+            .GroupBy(entry => entry.Method.DisplayName, StringComparer.Ordinal)
+            .Select(group => new CacheStatistics(group.Key, group.Sum(e => e.Hits), group.Sum(e => e.Misses)))
+            .OrderBy(statistics => statistics.Method, StringComparer.Ordinal)
+            .ToList();
+
+    /// <summary>Hits and misses of one method (all its overloads), named <c>DeclaringType.Name</c>, for example <c>"MyApp.Tools.SearchAsync"</c>.</summary>
+    /// <param name="method">The method's full name.</param>
+    public CacheStatistics GetStatistics(string method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        long hits = 0, misses = 0;
+        foreach (var entry in _methods.Values)
+        {
+            if (string.Equals(entry.Method.DisplayName, method, StringComparison.Ordinal))
+            {
+                hits += entry.Hits;
+                misses += entry.Misses;
+            }
+        }
+
+        return new CacheStatistics(method, hits, misses);
+    }
+
+    /// <summary>Computes the cache key of a call.</summary>
+    internal string CreateKey<TArgs>(AgentMethod method, in TArgs args, CacheKeyWriter<TArgs>? writeKey)
+    {
+        var builder = new CacheKeyBuilder(method, partition: null, _keySerializerOptions);
+        try
+        {
+            writeKey?.Invoke(ref builder, in args);
+            return builder.ToKey();
+        }
+        finally
+        {
+            builder.Dispose();
+        }
+    }
+
+    internal ValueTask<TResult> GetOrCreateAsync<TArgs, TResult>(
+        AgentMethod method,
+        in TArgs args,
+        CacheKeyWriter<TArgs>? writeKey,
+        MethodBody<TArgs, TResult> body,
+        CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled || method.Cache is null)
+        {
+            return body.RunAsync(args);
+        }
+
+        var entry = _methods.GetOrAdd(method, static (m, options) => new MethodEntry(m, options), _options);
+        var key = CreateKey(method, in args, writeKey);
+        var invocation = CacheInvocation<TArgs, TResult>.Rent(in args, body);
+        var pending = _cache.GetOrCreateAsync(key, invocation, CacheInvocation<TArgs, TResult>.Factory, entry.EntryOptions, tags: null, cancellationToken);
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            var result = pending.Result;
+            var ran = invocation.Ran;
+            invocation.Return();
+            Record(entry, ran);
+            if (ran && result is null && !_options.CacheNullResults)
+            {
+                return ForgetAsync(key, result);
+            }
+
+            return new ValueTask<TResult>(result);
+        }
+
+        return AwaitAsync(pending, invocation, entry, key);
+    }
+
+    private async ValueTask<TResult> AwaitAsync<TArgs, TResult>(
+        ValueTask<TResult> pending,
+        CacheInvocation<TArgs, TResult> invocation,
+        MethodEntry entry,
+        string key)
+    {
+        // Not returned to the per-thread spare: a cancelled caller may leave the factory still holding it.
+        TResult result;
+        try
+        {
+            result = await pending.ConfigureAwait(false);
+        }
+        catch
+        {
+            if (invocation.Ran)
+            {
+                Record(entry, ran: true);
+            }
+
+            throw;
+        }
+
+        Record(entry, invocation.Ran);
+        if (invocation.Ran && result is null && !_options.CacheNullResults)
+        {
+            await _cache.RemoveAsync(key).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    private async ValueTask<TResult> ForgetAsync<TResult>(string key, TResult result)
+    {
+        await _cache.RemoveAsync(key).ConfigureAwait(false);
+        return result;
+    }
+
+    private void Record(MethodEntry entry, bool ran)
+    {
+        if (ran)
+        {
+            Interlocked.Increment(ref entry.Misses);
+        }
+        else
+        {
+            Interlocked.Increment(ref entry.Hits);
+        }
+
+        if (_metrics.CacheRequests.Enabled)
+        {
+            _metrics.CacheRequests.Add(
+                1,
+                new KeyValuePair<string, object?>("result", ran ? "miss" : "hit"),
+                new KeyValuePair<string, object?>("agentcost.method", entry.Method.DisplayName));
+        }
+    }
+
+    private sealed class MethodEntry(AgentMethod method, ResultCacheOptions options)
+    {
+        public long Hits;
+        public long Misses;
+
+        public AgentMethod Method { get; } = method;
+
+        public HybridCacheEntryOptions EntryOptions { get; } = CreateEntryOptions(method.Cache!.GetTimeToLive(options.DefaultTtl));
+
+        private static HybridCacheEntryOptions CreateEntryOptions(TimeSpan ttl) => new()
+        {
+            Expiration = ttl,
+            LocalCacheExpiration = ttl,
+        };
+    }
+}

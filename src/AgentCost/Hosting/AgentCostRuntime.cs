@@ -1,0 +1,137 @@
+using AgentCost.Caching;
+using AgentCost.Telemetry;
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+
+namespace AgentCost.Hosting;
+
+/// <summary>
+/// The AgentCost runtime: the components generated interceptors call. An application normally has one, registered by
+/// <see cref="AgentCostServiceCollectionExtensions.AddAgentCost(IServiceCollection, Action{AgentCostOptions}?)"/>;
+/// without dependency injection an in-memory runtime with default settings is used.
+/// </summary>
+public sealed class AgentCostRuntime : IDisposable
+{
+    private static readonly AsyncLocal<AgentCostRuntime?> s_ambient = new();
+    private static readonly Lazy<AgentCostRuntime> s_fallback = new(() => Create());
+    private static AgentCostRuntime? s_global;
+
+    private readonly AgentCostMetrics _metrics;
+    private readonly IDisposable? _ownedServices;
+
+    /// <summary>Creates a runtime from registered services.</summary>
+    /// <param name="options">The settings; validated here.</param>
+    /// <param name="cache">The cache results are kept in.</param>
+    /// <param name="meterFactory">The factory of the <c>AgentCost</c> meter; <see langword="null"/> creates a plain meter.</param>
+    /// <param name="keySerializerOptions">
+    /// How record and class arguments are serialised into cache keys; <see langword="null"/> uses reflection where the
+    /// application allows it. Trimmed and native AOT applications pass options with their source-generated resolver.
+    /// </param>
+    /// <exception cref="OptionsValidationException">The settings are invalid.</exception>
+    public AgentCostRuntime(IOptions<AgentCostOptions> options, HybridCache cache, IMeterFactory? meterFactory = null, JsonSerializerOptions? keySerializerOptions = null)
+        : this(options, cache, meterFactory, keySerializerOptions, ownedServices: null)
+    {
+    }
+
+    private AgentCostRuntime(IOptions<AgentCostOptions> options, HybridCache cache, IMeterFactory? meterFactory, JsonSerializerOptions? keySerializerOptions, IDisposable? ownedServices)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(cache);
+        Options = options.Value;
+        AgentCostOptionsValidator.ThrowIfInvalid(Options);
+        _metrics = new AgentCostMetrics(meterFactory);
+        _ownedServices = ownedServices;
+        Cache = new ResultCache(cache, Options.Cache, _metrics, keySerializerOptions);
+    }
+
+    /// <summary>
+    /// The runtime in effect for the current call: the one set by <see cref="Use"/> for this asynchronous flow,
+    /// else <see cref="Global"/>, else an in-memory runtime with default settings.
+    /// </summary>
+    public static AgentCostRuntime Current => s_ambient.Value ?? s_global ?? s_fallback.Value;
+
+    /// <summary>
+    /// The application's runtime. Set when a host that called <c>AddAgentCost</c> starts, or by
+    /// <see cref="AgentCostServiceProviderExtensions.UseAgentCost(IServiceProvider)"/>.
+    /// </summary>
+    public static AgentCostRuntime? Global
+    {
+        get => Volatile.Read(ref s_global);
+        set => Volatile.Write(ref s_global, value);
+    }
+
+    /// <summary>Clears <see cref="Global"/> if it is still <paramref name="runtime"/>.</summary>
+    internal static void ClearGlobal(AgentCostRuntime runtime) => Interlocked.CompareExchange(ref s_global, null, runtime);
+
+    /// <summary>The settings this runtime runs with.</summary>
+    public AgentCostOptions Options { get; }
+
+    /// <summary>The result cache behind <see cref="CachedAttribute"/>.</summary>
+    public ResultCache Cache { get; }
+
+    /// <summary>
+    /// Creates a self-contained runtime with an in-process <see cref="HybridCache"/>.
+    /// </summary>
+    /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="timeProvider">The clock for cache expiry; <see langword="null"/> for the system clock.</param>
+    /// <param name="meterFactory">The factory of the <c>AgentCost</c> meter; <see langword="null"/> creates a plain meter.</param>
+    /// <param name="keySerializerOptions">How record and class arguments are serialised into cache keys; see the constructor.</param>
+    /// <exception cref="OptionsValidationException">The settings are invalid.</exception>
+    public static AgentCostRuntime Create(AgentCostOptions? options = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null, JsonSerializerOptions? keySerializerOptions = null)
+    {
+        options ??= new AgentCostOptions();
+        AgentCostOptionsValidator.ThrowIfInvalid(options);
+        var services = new ServiceCollection();
+        if (timeProvider is not null)
+        {
+            services.AddSingleton(timeProvider);
+            services.Configure<MemoryCacheOptions>(memory => memory.Clock = new TimeProviderClock(timeProvider));
+        }
+
+        services.AddHybridCache();
+        var provider = services.BuildServiceProvider();
+        return new AgentCostRuntime(
+            Microsoft.Extensions.Options.Options.Create(options),
+            provider.GetRequiredService<HybridCache>(),
+            meterFactory,
+            keySerializerOptions,
+            provider);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="runtime"/> the <see cref="Current"/> runtime for this asynchronous flow until the
+    /// returned scope is disposed. Useful in tests and for running several isolated runtimes in one process.
+    /// </summary>
+    /// <param name="runtime">The runtime to use.</param>
+    /// <returns>A scope that restores the previous runtime when disposed.</returns>
+    public static IDisposable Use(AgentCostRuntime runtime)
+    {
+        ArgumentNullException.ThrowIfNull(runtime);
+        var previous = s_ambient.Value;
+        s_ambient.Value = runtime;
+        return new AmbientScope(previous);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _metrics.Dispose();
+        _ownedServices?.Dispose();
+    }
+
+    private sealed class AmbientScope(AgentCostRuntime? previous) : IDisposable
+    {
+        public void Dispose() => s_ambient.Value = previous;
+    }
+
+#pragma warning disable CS0618 // MemoryCache still takes its clock as ISystemClock.
+    private sealed class TimeProviderClock(TimeProvider timeProvider) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => timeProvider.GetUtcNow();
+    }
+#pragma warning restore CS0618
+}

@@ -1,0 +1,86 @@
+using System.ComponentModel;
+using System.Text;
+
+namespace AgentCost.Interception;
+
+/// <summary>
+/// Describes a method annotated with AgentCost attributes: its identity and the policies its attributes set.
+/// Generated interceptors create one static instance per method; applications rarely create one by hand.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class AgentMethod
+{
+    private readonly string[] _parameterTypes;
+    private readonly string[] _parameterNames;
+
+    /// <summary>Creates a descriptor.</summary>
+    /// <param name="declaringType">The declaring type's full name, without <c>global::</c>.</param>
+    /// <param name="name">The method name, with its type arguments for a constructed generic method.</param>
+    /// <param name="parameterTypes">The fully qualified type of each parameter, in order.</param>
+    /// <param name="parameterNames">The name of each parameter, in order.</param>
+    /// <param name="cache">The caching policy when the method is <see cref="CachedAttribute"/>; otherwise <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">A name is empty, or the parameter arrays differ in length.</exception>
+    public AgentMethod(string declaringType, string name, string[] parameterTypes, string[] parameterNames, CachePolicy? cache = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(declaringType);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(parameterTypes);
+        ArgumentNullException.ThrowIfNull(parameterNames);
+        if (parameterTypes.Length != parameterNames.Length)
+        {
+            throw new ArgumentException(
+                $"'{declaringType}.{name}' has {parameterTypes.Length} parameter types but {parameterNames.Length} parameter names.",
+                nameof(parameterNames));
+        }
+
+        DeclaringType = declaringType;
+        Name = name;
+        _parameterTypes = (string[])parameterTypes.Clone();
+        _parameterNames = (string[])parameterNames.Clone();
+        Cache = cache;
+        DisplayName = declaringType + "." + name;
+        IdentityBytes = EncodeIdentity();
+    }
+
+    /// <summary>The declaring type's full name.</summary>
+    public string DeclaringType { get; }
+
+    /// <summary>The method name, with type arguments for a constructed generic method.</summary>
+    public string Name { get; }
+
+    /// <summary><c>DeclaringType.Name</c>: how the method is named in statistics, metrics and errors.</summary>
+    public string DisplayName { get; }
+
+    /// <summary>The fully qualified type of each parameter.</summary>
+    public IReadOnlyList<string> ParameterTypes => _parameterTypes;
+
+    /// <summary>The name of each parameter.</summary>
+    public IReadOnlyList<string> ParameterNames => _parameterNames;
+
+    /// <summary>The caching policy, or <see langword="null"/> when the method is not cached.</summary>
+    public CachePolicy? Cache { get; }
+
+    /// <summary>The canonical encoding of the identity that starts every cache key of this method.</summary>
+    internal byte[] IdentityBytes { get; }
+
+    /// <inheritdoc />
+    public override string ToString() => DisplayName + "(" + string.Join(", ", _parameterTypes) + ")";
+
+    // Length-prefixed fields: no two distinct identities encode to the same bytes.
+    private byte[] EncodeIdentity()
+    {
+        var writer = new Caching.CanonicalWriter(256);
+        writer.WriteString(DeclaringType);
+        writer.WriteString(Name);
+        writer.WriteInt32(_parameterTypes.Length);
+        foreach (var type in _parameterTypes)
+        {
+            writer.WriteString(type);
+        }
+
+        writer.WriteInt32(Cache?.Version ?? 0);
+        var bytes = writer.WrittenSpan.ToArray();
+        writer.Dispose();
+        return bytes;
+    }
+}
