@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -17,20 +18,30 @@ namespace AgentCost.Caching;
 /// <remarks>
 /// Supported argument types: primitives, <see cref="string"/>, <see cref="decimal"/>, enums, <see cref="Guid"/>,
 /// <see cref="DateTime"/>, <see cref="DateTimeOffset"/>, <see cref="TimeSpan"/>, <see cref="DateOnly"/>,
-/// <see cref="TimeOnly"/>, their nullable forms, arrays and other sequences of these, and records or classes
-/// through <see cref="System.Text.Json"/> (keyed by their run-time type). Generated interceptors use this type;
-/// applications rarely need it.
+/// <see cref="TimeOnly"/>, their nullable forms, arrays and other sequences of these (keyed by their items, so a
+/// <c>List&lt;int&gt;</c> and an <c>int[]</c> with the same items share a key), and records, structs and classes
+/// through their <see cref="System.Text.Json"/> contract: each readable property by name, each value by its
+/// run-time type, at every depth (so derived types held by a base-typed property are told apart). Types with a
+/// converter of their own (for example <see cref="Uri"/>) are keyed by their JSON text. Type names in keys
+/// carry no assembly version, so keys survive a rebuild; <see cref="CachedAttribute.Version"/> is the way to
+/// retire old results. Generated interceptors use this type; applications rarely need it.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public ref struct CacheKeyBuilder
 {
     /// <summary>Version of the encoding; changing the encoding changes this, so old entries are never misread.</summary>
-    internal const byte EncodingVersion = 1;
+    internal const byte EncodingVersion = 2;
 
     internal const string KeyPrefix = "agentcost:";
 
+    /// <summary>How deeply sequences and objects may nest in one argument; deeper graphs are taken for cycles.</summary>
+    internal const int MaxDepth = 64;
+
+    private static readonly ConcurrentDictionary<Type, string> s_typeNames = new();
+
     private CanonicalWriter _writer;
     private readonly JsonSerializerOptions _jsonOptions;
+    private int _depth;
 
     internal CacheKeyBuilder(AgentMethod method, string? partition, JsonSerializerOptions jsonOptions)
     {
@@ -202,7 +213,7 @@ public ref struct CacheKeyBuilder
                 AddSequence(sequence);
                 break;
             default:
-                AddJson(value);
+                AddContract(value);
                 break;
         }
     }
@@ -222,7 +233,7 @@ public ref struct CacheKeyBuilder
     {
         var type = value.GetType();
         _writer.WriteByte((byte)CacheKeyTag.Enum);
-        _writer.WriteString(type.FullName ?? type.Name);
+        _writer.WriteString(GetTypeName(type));
         var underlying = Enum.GetUnderlyingType(type);
         if (underlying == typeof(ulong))
         {
@@ -236,6 +247,7 @@ public ref struct CacheKeyBuilder
 
     private void AddSequence(IEnumerable sequence)
     {
+        Enter(sequence.GetType());
         _writer.WriteByte((byte)CacheKeyTag.Sequence);
         var count = 0;
         foreach (var item in sequence)
@@ -247,9 +259,10 @@ public ref struct CacheKeyBuilder
         // The count closes the sequence so that a sequence followed by more arguments cannot read as a longer one.
         _writer.WriteByte((byte)CacheKeyTag.SequenceEnd);
         _writer.WriteInt32(count);
+        _depth--;
     }
 
-    private void AddJson(object value)
+    private void AddContract(object value)
     {
         var type = value.GetType();
         JsonTypeInfo typeInfo;
@@ -262,19 +275,79 @@ public ref struct CacheKeyBuilder
             throw UnsupportedKey(type, ex.Message, ex);
         }
 
-        if (typeInfo.Kind == JsonTypeInfoKind.Object && typeInfo.Properties.Count == 0)
+        if (typeInfo.Kind != JsonTypeInfoKind.Object)
         {
-            // Every instance would serialise as "{}" and share one key.
+            AddJson(value, typeInfo);
+            return;
+        }
+
+        // Walk the contract rather than serialise it: the serialiser writes a property by its declared type, so
+        // a derived value held by a base-typed property would lose what tells it apart.
+        var readable = 0;
+        foreach (var property in typeInfo.Properties)
+        {
+            if (property.Get is not null)
+            {
+                readable++;
+            }
+        }
+
+        if (readable == 0)
+        {
+            // Every instance would encode alike and share one key.
             throw UnsupportedKey(type, "it has no serialisable properties, so different values would share one key.", null);
         }
 
-        _writer.WriteByte((byte)CacheKeyTag.Json);
-        _writer.WriteString(type.AssemblyQualifiedName ?? type.FullName ?? type.Name);
-        _writer.WriteBytes(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
+        Enter(type);
+        _writer.WriteByte((byte)CacheKeyTag.Object);
+        _writer.WriteString(GetTypeName(type));
+        _writer.WriteInt32(readable);
+        foreach (var property in typeInfo.Properties)
+        {
+            if (property.Get is { } get)
+            {
+                _writer.WriteString(property.Name);
+                AddObject(get(value));
+            }
+        }
+
+        _depth--;
     }
 
+    // A type with a converter of its own (Uri, Version, a [JsonConverter] type): its JSON text is its canonical form.
+    private void AddJson(object value, JsonTypeInfo typeInfo)
+    {
+        var type = value.GetType();
+        byte[] json;
+        try
+        {
+            json = JsonSerializer.SerializeToUtf8Bytes(value, typeInfo);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException)
+        {
+            throw UnsupportedKey(type, ex.Message, ex);
+        }
+
+        _writer.WriteByte((byte)CacheKeyTag.Json);
+        _writer.WriteString(GetTypeName(type));
+        _writer.WriteBytes(json);
+    }
+
+    private void Enter(Type type)
+    {
+        if (++_depth > MaxDepth)
+        {
+            throw UnsupportedKey(type, $"it nests more than {MaxDepth} levels deep; an object graph that refers to itself has no finite key.", null);
+        }
+    }
+
+    // The run-time type as "Namespace.Type`1[Namespace.Argument], Assembly": no assembly version, so that a key
+    // stays the same across builds and processes.
+    private static string GetTypeName(Type type)
+        => s_typeNames.GetOrAdd(type, static t => t.ToString() + ", " + t.Assembly.GetName().Name);
+
     // Dictionaries and collections have a JSON shape too, but a sequence of key values is cheaper and as exact;
-    // only types whose JSON contract is an object (records, classes) go through the serialiser.
+    // only types whose JSON contract is an object (records, classes) are walked property by property.
     private readonly bool IsJsonObject(Type type)
         => _jsonOptions.TryGetTypeInfo(type, out var info) && info.Kind == JsonTypeInfoKind.Object;
 

@@ -29,4 +29,5 @@ internal enum CacheKeyTag : byte
     Sequence = 23,
     SequenceEnd = 24,
     Json = 25,
+    Object = 26,
 }

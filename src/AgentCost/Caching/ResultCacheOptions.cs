@@ -8,9 +8,13 @@ public sealed class ResultCacheOptions
 
     /// <summary>
     /// How long a result stays cached when its <see cref="CachedAttribute.TtlSeconds"/> is 0.
-    /// Key <c>AgentCost:Cache:DefaultTtl</c> (for example <c>"01:00:00"</c>); default one hour; must be positive.
+    /// Key <c>AgentCost:Cache:DefaultTtl</c> (for example <c>"01:00:00"</c>); default one hour; must be positive and at
+    /// most <see cref="int.MaxValue"/> seconds (about 68 years), the longest <see cref="CachedAttribute.TtlSeconds"/>.
     /// </summary>
     public TimeSpan DefaultTtl { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The longest <see cref="DefaultTtl"/>: <see cref="int.MaxValue"/> seconds, as for <see cref="CachedAttribute.TtlSeconds"/>.</summary>
+    internal static TimeSpan MaxDefaultTtl { get; } = TimeSpan.FromSeconds(int.MaxValue);
 
     /// <summary>
     /// Whether a <see langword="null"/> result is cached like any other. Key <c>AgentCost:Cache:CacheNullResults</c>;

@@ -1,4 +1,5 @@
 using AgentCost.Caching;
+using AgentCost.Tokens;
 
 namespace AgentCost.Hosting;
 
@@ -10,4 +11,7 @@ public sealed class AgentCostOptions
 
     /// <summary>The result cache behind <see cref="CachedAttribute"/>; section <c>AgentCost:Cache</c>.</summary>
     public ResultCacheOptions Cache { get; set; } = new();
+
+    /// <summary>Token counting for budgets: the fallback encoding and model-id prefixes; section <c>AgentCost:Tokens</c>.</summary>
+    public TokenOptions Tokens { get; set; } = new();
 }

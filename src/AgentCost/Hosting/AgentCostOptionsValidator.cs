@@ -1,3 +1,5 @@
+using AgentCost.Caching;
+using AgentCost.Tokens;
 using Microsoft.Extensions.Options;
 
 namespace AgentCost.Hosting;
@@ -16,8 +18,40 @@ internal sealed class AgentCostOptionsValidator : IValidateOptions<AgentCostOpti
         {
             failures.Add($"AgentCost:Cache:DefaultTtl must be positive, but was '{options.Cache.DefaultTtl}'.");
         }
+        else if (options.Cache.DefaultTtl > ResultCacheOptions.MaxDefaultTtl)
+        {
+            // Beyond this, the expiry instant overflows the clock and every cached call would fail.
+            failures.Add($"AgentCost:Cache:DefaultTtl must be at most '{ResultCacheOptions.MaxDefaultTtl}' (the longest [Cached(TtlSeconds)]), but was '{options.Cache.DefaultTtl}'.");
+        }
 
+        ValidateTokens(options.Tokens, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateTokens(TokenOptions? tokens, List<string> failures)
+    {
+        if (tokens is null)
+        {
+            failures.Add("AgentCost:Tokens must not be null.");
+            return;
+        }
+
+        if (!Enum.IsDefined(tokens.FallbackEncoding))
+        {
+            failures.Add($"AgentCost:Tokens:FallbackEncoding must be O200kBase or Cl100kBase, but was '{tokens.FallbackEncoding}'.");
+        }
+
+        foreach (var (prefix, encoding) in tokens.ModelEncodings ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(prefix))
+            {
+                failures.Add("AgentCost:Tokens:ModelEncodings must not have an empty model-id prefix.");
+            }
+            else if (!Enum.IsDefined(encoding))
+            {
+                failures.Add($"AgentCost:Tokens:ModelEncodings:{prefix} must be O200kBase or Cl100kBase, but was '{encoding}'.");
+            }
+        }
     }
 
     /// <summary>Throws <see cref="OptionsValidationException"/> when <paramref name="options"/> are invalid.</summary>

@@ -1,5 +1,6 @@
 using AgentCost.Caching;
 using AgentCost.Telemetry;
+using AgentCost.Tokens;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,6 +47,7 @@ public sealed class AgentCostRuntime : IDisposable
         _metrics = new AgentCostMetrics(meterFactory);
         _ownedServices = ownedServices;
         Cache = new ResultCache(cache, Options.Cache, _metrics, keySerializerOptions);
+        Tokenizers = new TokenizerRegistry(Options.Tokens);
     }
 
     /// <summary>
@@ -72,6 +74,12 @@ public sealed class AgentCostRuntime : IDisposable
 
     /// <summary>The result cache behind <see cref="CachedAttribute"/>.</summary>
     public ResultCache Cache { get; }
+
+    /// <summary>The tokenizers budgets count with, chosen by model id (settings <c>AgentCost:Tokens</c>).</summary>
+    public TokenizerRegistry Tokenizers { get; }
+
+    /// <summary>The instruments of the <c>AgentCost</c> meter, for the chat client.</summary>
+    internal AgentCostMetrics Metrics => _metrics;
 
     /// <summary>
     /// Creates a self-contained runtime with an in-process <see cref="HybridCache"/>.

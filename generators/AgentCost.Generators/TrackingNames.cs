@@ -1,0 +1,17 @@
+namespace AgentCost.Generators;
+
+/// <summary>The names of the pipeline steps, which tests use to assert how each step ran.</summary>
+internal static class TrackingNames
+{
+    /// <summary>Every invocation, parsed: a call site model, or null when the call is not intercepted.</summary>
+    public const string Invocations = nameof(Invocations);
+
+    /// <summary>The call sites that are intercepted.</summary>
+    public const string CallSites = nameof(CallSites);
+
+    /// <summary>All call sites of the compilation, collected.</summary>
+    public const string AllCallSites = nameof(AllCallSites);
+
+    /// <summary>The descriptors and interceptors the file holds.</summary>
+    public const string Interceptors = nameof(Interceptors);
+}

@@ -1,0 +1,348 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Microsoft.ML.Tokenizers;
+
+namespace AgentCost.Tokens;
+
+/// <summary>
+/// Counts and truncates tokens with a <c>Microsoft.ML.Tokenizers</c> tokenizer: plain text, chat messages with the
+/// overhead OpenAI documents, and tool schemas. Thread-safe; get one from <see cref="TokenizerRegistry.GetCounter"/>,
+/// <see cref="ForModel"/> or <see cref="For"/>.
+/// </summary>
+/// <remarks>
+/// <para>Chat messages are counted as the OpenAI cookbook's <c>num_tokens_from_messages</c> does for the gpt-4o and
+/// gpt-4 families: <see cref="TokensPerMessage"/> per message, plus the tokens of its role, its contents and its name
+/// (and <see cref="TokensPerName"/> when it has one), plus <see cref="ReplyPrimingTokens"/> for the whole request.</para>
+/// <para>Contents counted: text, tool calls (name and JSON arguments) and tool results (text or JSON). Images, audio
+/// and other binary contents are priced by the provider in ways a text tokenizer cannot see and count as 0.
+/// Tool schemas are counted as the JSON of each tool's name, description and parameter schema: an approximation, since
+/// providers do not publish how they render tools into the prompt.</para>
+/// </remarks>
+public sealed class TokenCounter
+{
+    /// <summary>The tokens every chat message costs besides its contents (OpenAI: <c>&lt;|start|&gt;{role}\n ... &lt;|end|&gt;</c>).</summary>
+    public const int TokensPerMessage = 3;
+
+    /// <summary>The extra token a message with an author name costs.</summary>
+    public const int TokensPerName = 1;
+
+    /// <summary>The tokens every reply is primed with (<c>&lt;|start|&gt;assistant&lt;|message|&gt;</c>).</summary>
+    public const int ReplyPrimingTokens = 3;
+
+    /// <summary>The visible marker <see cref="Truncate"/> puts where text was cut.</summary>
+    public const string TruncationMarker = "… [truncated]";
+
+    private static readonly Lazy<TokenCounter>[] s_shared =
+    [
+        new(() => new TokenCounter(TokenizerRegistry.GetTokenizer(TokenEncoding.O200kBase), "o200k_base")),
+        new(() => new TokenCounter(TokenizerRegistry.GetTokenizer(TokenEncoding.O200kBase), "o200k_base", isEstimate: true)),
+        new(() => new TokenCounter(TokenizerRegistry.GetTokenizer(TokenEncoding.Cl100kBase), "cl100k_base")),
+        new(() => new TokenCounter(TokenizerRegistry.GetTokenizer(TokenEncoding.Cl100kBase), "cl100k_base", isEstimate: true)),
+    ];
+
+    // Agents send the same tool instances on every round trip: their schema is rendered and counted once.
+    private readonly ConditionalWeakTable<AITool, StrongBox<int>> _toolCounts = new();
+    private int _markerTokens = -1;
+
+    /// <summary>Creates a counter over any <c>Microsoft.ML.Tokenizers</c> tokenizer.</summary>
+    /// <param name="tokenizer">The tokenizer.</param>
+    /// <param name="encodingName">The encoding's name, for diagnostics (for example <c>o200k_base</c>).</param>
+    /// <param name="isEstimate">Whether counts are estimates because the tokenizer is not the model's own.</param>
+    public TokenCounter(Tokenizer tokenizer, string encodingName, bool isEstimate = false)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentException.ThrowIfNullOrWhiteSpace(encodingName);
+        Tokenizer = tokenizer;
+        EncodingName = encodingName;
+        IsEstimate = isEstimate;
+    }
+
+    /// <summary>The underlying tokenizer.</summary>
+    public Tokenizer Tokenizer { get; }
+
+    /// <summary>The encoding's name, for example <c>o200k_base</c>.</summary>
+    public string EncodingName { get; }
+
+    /// <summary>Whether counts are estimates: the model's own tokenizer is unknown and a fallback encoding is used.</summary>
+    public bool IsEstimate { get; }
+
+    /// <summary>The shared counter of a shipped encoding.</summary>
+    /// <param name="encoding">The encoding.</param>
+    /// <param name="isEstimate">Whether its counts are to be reported as estimates.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="encoding"/> is not a defined value.</exception>
+    public static TokenCounter For(TokenEncoding encoding, bool isEstimate = false) => encoding switch
+    {
+        TokenEncoding.O200kBase => s_shared[isEstimate ? 1 : 0].Value,
+        TokenEncoding.Cl100kBase => s_shared[isEstimate ? 3 : 2].Value,
+        _ => throw new ArgumentOutOfRangeException(nameof(encoding), encoding, "Unknown token encoding."),
+    };
+
+    /// <summary>The counter for <paramref name="modelId"/> by the built-in table (<see cref="TokenizerRegistry.Default"/>).</summary>
+    /// <param name="modelId">The model id; <see langword="null"/> when unknown.</param>
+    public static TokenCounter ForModel(string? modelId) => TokenizerRegistry.Default.GetCounter(modelId);
+
+    /// <summary>The number of tokens in <paramref name="text"/>.</summary>
+    /// <param name="text">The text; <see langword="null"/> counts as empty.</param>
+    public int CountTokens(string? text) => string.IsNullOrEmpty(text) ? 0 : Tokenizer.CountTokens(text);
+
+    /// <summary>The number of tokens in <paramref name="text"/>.</summary>
+    /// <param name="text">The text.</param>
+    public int CountTokens(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : Tokenizer.CountTokens(text);
+
+    /// <summary>The tokens one message costs in a prompt: overhead, role, name and contents.</summary>
+    /// <param name="message">The message.</param>
+    public int CountMessage(ChatMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var tokens = TokensPerMessage + CountTokens(message.Role.Value);
+        if (!string.IsNullOrEmpty(message.AuthorName))
+        {
+            tokens += TokensPerName + CountTokens(message.AuthorName);
+        }
+
+        foreach (var content in message.Contents)
+        {
+            tokens += CountContent(content, asOutput: false);
+        }
+
+        return tokens;
+    }
+
+    /// <summary>
+    /// The tokens <paramref name="messages"/> cost as a prompt, as the OpenAI cookbook's <c>num_tokens_from_messages</c>:
+    /// every message plus <see cref="ReplyPrimingTokens"/>.
+    /// </summary>
+    /// <param name="messages">The messages.</param>
+    public int CountMessages(IEnumerable<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var tokens = ReplyPrimingTokens;
+        foreach (var message in messages)
+        {
+            tokens += CountMessage(message);
+        }
+
+        return tokens;
+    }
+
+    /// <summary>
+    /// The tokens tool definitions add to a prompt, counted as the JSON of each tool's name, description and
+    /// parameter schema (an approximation: providers do not publish their exact rendering).
+    /// </summary>
+    /// <param name="tools">The tools; <see langword="null"/> for none.</param>
+    public int CountTools(IEnumerable<AITool>? tools)
+    {
+        if (tools is null)
+        {
+            return 0;
+        }
+
+        var tokens = 0;
+        foreach (var tool in tools)
+        {
+            tokens += _toolCounts.GetValue(tool, CountToolUncached).Value;
+        }
+
+        return tokens;
+    }
+
+    /// <summary>
+    /// The prompt tokens of a whole request: <see cref="CountMessages"/>, plus <see cref="ChatOptions.Instructions"/> as a
+    /// system message, plus <see cref="CountTools"/> of <see cref="ChatOptions.Tools"/>.
+    /// </summary>
+    /// <param name="messages">The request's messages.</param>
+    /// <param name="options">The request's options, or <see langword="null"/>.</param>
+    public int CountRequest(IEnumerable<ChatMessage> messages, ChatOptions? options = null)
+    {
+        var tokens = CountMessages(messages);
+        if (options is not null)
+        {
+            if (!string.IsNullOrEmpty(options.Instructions))
+            {
+                tokens += TokensPerMessage + CountTokens(ChatRole.System.Value) + CountTokens(options.Instructions);
+            }
+
+            tokens += CountTools(options.Tools);
+        }
+
+        return tokens;
+    }
+
+    /// <summary>
+    /// The output tokens of generated messages: their text, reasoning text and tool calls, without per-message overhead.
+    /// Used to estimate a response's output when the provider reports no usage.
+    /// </summary>
+    /// <param name="messages">The generated messages.</param>
+    public int CountOutput(IEnumerable<ChatMessage> messages)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var tokens = 0;
+        foreach (var message in messages)
+        {
+            foreach (var content in message.Contents)
+            {
+                tokens += CountContent(content, asOutput: true);
+            }
+        }
+
+        return tokens;
+    }
+
+    /// <summary>
+    /// Cuts <paramref name="text"/> to at most <paramref name="maxTokens"/> tokens, marker included, without encoding
+    /// all of it (<c>GetIndexByTokenCount</c> / <c>GetIndexByTokenCountFromEnd</c>). Text that fits is returned as is.
+    /// </summary>
+    /// <param name="text">The text.</param>
+    /// <param name="maxTokens">The most tokens the result may have; when even <see cref="TruncationMarker"/> does not
+    /// fit, the text is cut without it.</param>
+    /// <param name="mode">Whether the head or the tail survives.</param>
+    /// <returns>The text, or the surviving part with <see cref="TruncationMarker"/> where the rest was cut.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTokens"/> is negative.</exception>
+    public string Truncate(string text, int maxTokens, TruncationMode mode = TruncationMode.KeepHead)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
+        if (text.Length == 0)
+        {
+            return text;
+        }
+
+        if (Cut(text, maxTokens, mode, out var source, out var index) is { } whole)
+        {
+            return whole;
+        }
+
+        var markerTokens = GetMarkerTokens();
+        if (maxTokens <= markerTokens + 1)
+        {
+            // No room for marker and text: the limit wins over the marker's visibility.
+            return Part(source, index, mode);
+        }
+
+        // Byte-pair merges across the seam can change the count by a token or two: check and shrink until it fits.
+        for (var keep = maxTokens - markerTokens - 1; keep > 0; keep--)
+        {
+            Cut(text, keep, mode, out source, out index);
+            var part = Part(source, index, mode);
+            var result = mode == TruncationMode.KeepHead ? part + " " + TruncationMarker : TruncationMarker + " " + part;
+            if (CountTokens(result) <= maxTokens)
+            {
+                return result;
+            }
+        }
+
+        return Part(source, index: mode == TruncationMode.KeepHead ? 0 : source.Length, mode);
+    }
+
+    // Returns the whole (normalized) text when it fits; otherwise the cut index in source.
+    private string? Cut(string text, int maxTokens, TruncationMode mode, out string source, out int index)
+    {
+        if (mode == TruncationMode.KeepHead)
+        {
+            index = Tokenizer.GetIndexByTokenCount(text, maxTokens, out var normalized, out _);
+            source = normalized ?? text;
+            return index >= source.Length ? source : null;
+        }
+
+        index = Tokenizer.GetIndexByTokenCountFromEnd(text, maxTokens, out var normalizedFromEnd, out _);
+        source = normalizedFromEnd ?? text;
+        return index <= 0 ? source : null;
+    }
+
+    private static string Part(string source, int index, TruncationMode mode)
+        => mode == TruncationMode.KeepHead ? source[..index] : source[index..];
+
+    private int GetMarkerTokens()
+    {
+        var tokens = Volatile.Read(ref _markerTokens);
+        if (tokens < 0)
+        {
+            tokens = CountTokens(" " + TruncationMarker);
+            Volatile.Write(ref _markerTokens, tokens);
+        }
+
+        return tokens;
+    }
+
+    private int CountContent(AIContent content, bool asOutput) => content switch
+    {
+        TextContent text => CountTokens(text.Text),
+        TextReasoningContent reasoning when asOutput => CountTokens(reasoning.Text),
+        FunctionCallContent call => CountTokens(call.Name) + CountTokens(ArgumentsJson(call.Arguments)),
+        FunctionResultContent result => CountTokens(ResultText(result.Result)),
+        _ => 0,
+    };
+
+    private StrongBox<int> CountToolUncached(AITool tool)
+    {
+        if (tool is not AIFunctionDeclaration function)
+        {
+            return new StrongBox<int>(CountTokens(tool.Name) + CountTokens(tool.Description));
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", function.Name);
+            if (!string.IsNullOrEmpty(function.Description))
+            {
+                writer.WriteString("description", function.Description);
+            }
+
+            if (function.JsonSchema.ValueKind != JsonValueKind.Undefined)
+            {
+                writer.WritePropertyName("parameters");
+                function.JsonSchema.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return new StrongBox<int>(CountTokens(Encoding.UTF8.GetString(buffer.WrittenSpan)));
+    }
+
+    // Serialised the way Microsoft.Extensions.AI's OpenAI adapter sends them; types its resolver cannot handle
+    // (possible only in trimmed applications) fall back to their text, which is close enough for a count.
+    private static string? ArgumentsJson(IDictionary<string, object?>? arguments)
+    {
+        if (arguments is null || arguments.Count == 0)
+        {
+            return "{}";
+        }
+
+        try
+        {
+            return JsonSerializer.Serialize(arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+        }
+        catch (NotSupportedException)
+        {
+            return string.Join(",", arguments.Select(static pair => pair.Key + ":" + pair.Value));
+        }
+    }
+
+    private static string? ResultText(object? result)
+    {
+        switch (result)
+        {
+            case null:
+                return null;
+            case string text:
+                return text;
+            case JsonElement element:
+                return element.GetRawText();
+        }
+
+        try
+        {
+            return JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(object)));
+        }
+        catch (NotSupportedException)
+        {
+            return result.ToString();
+        }
+    }
+}

@@ -1,0 +1,299 @@
+using AgentCost.Generators.Tests.Infrastructure;
+
+namespace AgentCost.Generators.Tests;
+
+/// <summary>
+/// Intercepted programs run: a second call with equal key arguments is served from the cache without running the
+/// method again. Each program counts its method's executions and isolates itself with its own runtime.
+/// </summary>
+public sealed class CompileAndRunTests
+{
+    private const string Usings = """
+        using System;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using AgentCost;
+        using AgentCost.Hosting;
+
+        """;
+
+    [Fact]
+    public async Task InstanceTaskMethod()
+    {
+        var output = await RunAsync("""
+            public sealed class Tools
+            {
+                public int Executions;
+
+                [Cached]
+                public async Task<string> AskAsync(string prompt, CancellationToken cancellationToken)
+                {
+                    Executions++;
+                    await Task.Yield();
+                    return prompt.ToUpperInvariant();
+                }
+            }
+
+            public static class Program
+            {
+                public static async Task<string> Run()
+                {
+                    using var runtime = AgentCostRuntime.Create();
+                    using var scope = AgentCostRuntime.Use(runtime);
+                    var tools = new Tools();
+                    using var cancellation = new CancellationTokenSource();
+                    var first = await tools.AskAsync("hello", cancellation.Token);
+                    var second = await tools.AskAsync("hello", CancellationToken.None);
+                    var other = await tools.AskAsync("other", default);
+                    var statistics = runtime.Cache.GetStatistics("Tools.AskAsync");
+                    return $"{first} {second} {other} executions={tools.Executions} hits={statistics.Hits}";
+                }
+            }
+            """);
+
+        Assert.Equal("HELLO HELLO OTHER executions=2 hits=1", output);
+    }
+
+    [Fact]
+    public async Task StaticSynchronousMethod()
+    {
+        var output = await RunAsync("""
+            public static class Calculator
+            {
+                public static int Executions;
+
+                [Cached]
+                public static int Add(int left, int right)
+                {
+                    Executions++;
+                    return left + right;
+                }
+            }
+
+            public static class Program
+            {
+                public static Task<string> Run()
+                {
+                    using var runtime = AgentCostRuntime.Create();
+                    using var scope = AgentCostRuntime.Use(runtime);
+                    var sum = Calculator.Add(1, 2) + Calculator.Add(1, 2) + Calculator.Add(2, 1);
+                    return Task.FromResult($"{sum} executions={Calculator.Executions}");
+                }
+            }
+            """);
+
+        Assert.Equal("9 executions=2", output);
+    }
+
+    [Fact]
+    public async Task ValueTaskMethod()
+    {
+        var output = await RunAsync("""
+            public sealed class Lookup
+            {
+                public int Executions;
+
+                [Cached(TtlSeconds = 60, Version = 3)]
+                public async ValueTask<int> LengthAsync(string text, [NotCacheKey] string correlationId)
+                {
+                    Executions++;
+                    await Task.Yield();
+                    return text.Length;
+                }
+            }
+
+            public static class Program
+            {
+                public static async Task<string> Run()
+                {
+                    using var runtime = AgentCostRuntime.Create();
+                    using var scope = AgentCostRuntime.Use(runtime);
+                    var lookup = new Lookup();
+                    var total = await lookup.LengthAsync("four", "a") + await lookup.LengthAsync("four", "b");
+                    return $"{total} executions={lookup.Executions}";
+                }
+            }
+            """);
+
+        Assert.Equal("8 executions=1", output);
+    }
+
+    [Fact]
+    public async Task GenericMethod()
+    {
+        var output = await RunAsync("""
+            public static class Echo
+            {
+                public static int Executions;
+
+                [Cached]
+                public static T[] Twice<T>(T value)
+                {
+                    Executions++;
+                    return new[] { value, value };
+                }
+            }
+
+            public static class Program
+            {
+                public static Task<string> Run()
+                {
+                    using var runtime = AgentCostRuntime.Create();
+                    using var scope = AgentCostRuntime.Use(runtime);
+                    var numbers = Echo.Twice(7).Length + Echo.Twice<int>(7).Length;
+                    var words = string.Join(",", Echo.Twice("a")) + string.Join(",", Echo.Twice("a"));
+
+                    // Different type arguments are different methods, even where the argument encodes alike.
+                    var longs = Echo.Twice(7L).Length;
+                    return Task.FromResult($"{numbers} {words} {longs} executions={Echo.Executions}");
+                }
+            }
+            """);
+
+        Assert.Equal("4 a,aa,a 2 executions=3", output);
+    }
+
+    [Fact]
+    public async Task ExtensionMethodInBothForms()
+    {
+        var output = await RunAsync("""
+            public static class TextExtensions
+            {
+                public static int Executions;
+
+                [Cached]
+                public static string Shout(this string text, int times)
+                {
+                    Executions++;
+                    return text.ToUpperInvariant() + new string('!', times);
+                }
+            }
+
+            public static class Program
+            {
+                public static Task<string> Run()
+                {
+                    using var runtime = AgentCostRuntime.Create();
+                    using var scope = AgentCostRuntime.Use(runtime);
+                    var text = "hi".Shout(2) + TextExtensions.Shout("hi", 2);
+                    return Task.FromResult($"{text} executions={TextExtensions.Executions}");
+                }
+            }
+            """);
+
+        Assert.Equal("HI!!HI!! executions=1", output);
+    }
+
+    [Fact]
+    public async Task CallsInLambdasAndLocalFunctions()
+    {
+        var output = await RunAsync("""
+            public sealed class Tools
+            {
+                public int Executions;
+
+                [Cached]
+                public string Describe(int id)
+                {
+                    Executions++;
+                    return "#" + id;
+                }
+            }
+
+            public static class Program
+            {
+                public static Task<string> Run()
+                {
+                    using var runtime = AgentCostRuntime.Create();
+                    using var scope = AgentCostRuntime.Use(runtime);
+                    var tools = new Tools();
+                    Func<int, string> lambda = id => tools.Describe(id);
+                    var text = lambda(1) + Local(1) + tools.Describe(1);
+                    return Task.FromResult($"{text} executions={tools.Executions}");
+
+                    string Local(int id) => tools.Describe(id);
+                }
+            }
+            """);
+
+        Assert.Equal("#1#1#1 executions=1", output);
+    }
+
+    [Fact]
+    public async Task MethodFromReferencedAssembly()
+    {
+        var library = GeneratorHarness.CreateLibraryReference("""
+            using System.Threading.Tasks;
+            using AgentCost;
+
+            namespace Library;
+
+            public class Catalog
+            {
+                public int Executions;
+
+                [Cached]
+                public Task<string> TitleAsync(int id)
+                {
+                    Executions++;
+                    return Task.FromResult("title " + id);
+                }
+            }
+            """, "Library", out var image);
+
+        var output = await RunAsync("""
+            public static class Program
+            {
+                public static async Task<string> Run()
+                {
+                    using var runtime = AgentCostRuntime.Create();
+                    using var scope = AgentCostRuntime.Use(runtime);
+                    var catalog = new Library.Catalog();
+                    var titles = await catalog.TitleAsync(1) + ", " + await catalog.TitleAsync(1);
+                    return $"{titles} executions={catalog.Executions}";
+                }
+            }
+            """, library, image);
+
+        Assert.Equal("title 1, title 1 executions=1", output);
+    }
+
+    [Fact]
+    public async Task WithoutTheGeneratorEveryCallRuns()
+    {
+        // The control for the tests above: the same kind of program, compiled without interceptors.
+        var compilation = GeneratorHarness.CreateCompilation(Usings + """
+            public static class Calculator
+            {
+                public static int Executions;
+
+                [Cached]
+                public static int Add(int left, int right) => ++Executions + left + right;
+            }
+
+            public static class Program
+            {
+                public static Task<string> Run()
+                {
+                    Calculator.Add(1, 2);
+                    Calculator.Add(1, 2);
+                    return Task.FromResult($"executions={Calculator.Executions}");
+                }
+            }
+            """);
+
+        Assert.Equal("executions=2", await ProgramRunner.RunAsync(compilation));
+    }
+
+    private static Task<string> RunAsync(string source, Microsoft.CodeAnalysis.MetadataReference? library = null, byte[]? image = null)
+    {
+        var compilation = library is null
+            ? GeneratorHarness.CreateCompilation(Usings + source)
+            : GeneratorHarness.CreateCompilation(Usings + source, library);
+        var run = GeneratorHarness.Run(compilation);
+        Assert.Null(run.Result.Exception);
+        Assert.NotNull(run.GeneratedText);
+        Assert.Empty(run.CompilationProblems);
+        return ProgramRunner.RunAsync(run.OutputCompilation, image is null ? [] : [image]);
+    }
+}

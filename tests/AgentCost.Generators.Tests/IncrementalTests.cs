@@ -1,0 +1,214 @@
+using System.Collections;
+using System.Reflection;
+using AgentCost.Generators.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace AgentCost.Generators.Tests;
+
+/// <summary>
+/// The pipeline's run reasons: edits that do not touch an annotated call leave every step's output cached, and
+/// edits that do regenerate the file.
+/// </summary>
+public sealed class IncrementalTests
+{
+    private const string Program = """
+        using System.Threading;
+        using System.Threading.Tasks;
+        using AgentCost;
+
+        namespace Sample;
+
+        public sealed class Tools
+        {
+            [Cached(Version = 1)]
+            public Task<string> AskAsync(string prompt, CancellationToken cancellationToken) => Task.FromResult(prompt);
+
+            [Cached]
+            public static int Add(int left, int right) => left + right;
+        }
+
+        public static class Program
+        {
+            public static async Task<int> Run(Tools tools)
+                => (await tools.AskAsync("a", CancellationToken.None)).Length + Tools.Add(1, 2);
+        }
+        """;
+
+    private const string Unrelated = """
+        namespace Sample.Other;
+
+        public static class Unrelated
+        {
+            public static int Value => 1;
+        }
+        """;
+
+    private static readonly IncrementalStepRunReason[] s_unchanged = [IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged];
+
+    [Fact]
+    public void EveryNamedStepIsTracked()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Program));
+
+        var names = typeof(TrackingNames).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!);
+        Assert.All(names, name => Assert.Contains(name, run.Result.TrackedSteps.Keys));
+    }
+
+    [Fact]
+    public void AddingAFileWithoutCallsLeavesEveryStepCached()
+    {
+        var compilation = GeneratorHarness.CreateCompilation(Program);
+        var first = GeneratorHarness.Run(compilation);
+
+        var second = GeneratorHarness.Run(compilation.AddSyntaxTrees(GeneratorHarness.Parse(Unrelated, "Unrelated.cs")), first.Driver);
+
+        AssertAllUnchanged(second.Result);
+        Assert.Equal(first.GeneratedText, second.GeneratedText);
+    }
+
+    [Fact]
+    public void EditingAnUnrelatedFileLeavesEveryStepCached()
+    {
+        var unrelated = GeneratorHarness.Parse(Unrelated, "Unrelated.cs");
+        var compilation = GeneratorHarness.CreateCompilation([GeneratorHarness.Parse(Program), unrelated]);
+        var first = GeneratorHarness.Run(compilation);
+
+        // The edit adds invocations, of methods that are not annotated.
+        var edited = GeneratorHarness.Parse(Unrelated.Replace("=> 1;", "=> string.Concat(\"a\", \"b\").Length + int.Parse(\"1\");"), "Unrelated.cs");
+        var second = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(unrelated, edited), first.Driver);
+
+        AssertAllUnchanged(second.Result);
+        Assert.Equal(first.GeneratedText, second.GeneratedText);
+    }
+
+    [Fact]
+    public void EditingAMethodBodyWithoutCallsLeavesEveryStepCached()
+    {
+        var program = GeneratorHarness.Parse(Program);
+        var compilation = GeneratorHarness.CreateCompilation([program]);
+        var first = GeneratorHarness.Run(compilation);
+
+        // Same file, same positions of the calls: only the checksum of the file could tell, and it does.
+        var edited = GeneratorHarness.Parse(Program.Replace("=> left + right;", "=> right + left;"));
+        var second = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(program, edited), first.Driver);
+
+        // The interceptable location names the file's content, so an edit in the file moves every call site in it.
+        Assert.Contains(second.Result.TrackedSteps[TrackingNames.CallSites].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.Modified);
+        Assert.NotEqual(first.GeneratedText, second.GeneratedText);
+    }
+
+    [Fact]
+    public void EditingAnAnnotatedCallSiteRegeneratesTheFile()
+    {
+        var program = GeneratorHarness.Parse(Program);
+        var compilation = GeneratorHarness.CreateCompilation([program]);
+        var first = GeneratorHarness.Run(compilation);
+
+        var edited = GeneratorHarness.Parse(Program.Replace("Tools.Add(1, 2)", "Tools.Add(1, 2) + Tools.Add(3, 4)"));
+        var second = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(program, edited), first.Driver);
+
+        Assert.Contains(second.Result.TrackedSteps[TrackingNames.CallSites].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.New);
+        AssertReason(second.Result.TrackedSteps[TrackingNames.Interceptors], IncrementalStepRunReason.Modified);
+        AssertReason(second.Result.TrackedOutputSteps.Values.Single(), IncrementalStepRunReason.Modified);
+        Assert.Equal(3, second.GeneratedText!.Split("InterceptsLocationAttribute(1, ").Length - 1);
+    }
+
+    [Fact]
+    public void EditingTheAttributeInAnotherFileRegeneratesTheFile()
+    {
+        var (tools, program) = SplitProgram();
+        var compilation = GeneratorHarness.CreateCompilation([tools, program]);
+        var first = GeneratorHarness.Run(compilation);
+
+        // The call sites' file is untouched; the method they call changed its cache version.
+        var edited = GeneratorHarness.Parse(tools.ToString().Replace("Version = 1", "Version = 2"), "Tools.cs");
+        var second = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(tools, edited), first.Driver);
+
+        AssertReason(second.Result.TrackedSteps[TrackingNames.Interceptors], IncrementalStepRunReason.Modified);
+        AssertReason(second.Result.TrackedOutputSteps.Values.Single(), IncrementalStepRunReason.Modified);
+        Assert.Contains("version: 2", second.GeneratedText);
+    }
+
+    [Fact]
+    public void EditingTheAnnotatedMethodsBodyLeavesEveryStepCached()
+    {
+        var (tools, program) = SplitProgram();
+        var compilation = GeneratorHarness.CreateCompilation([tools, program]);
+        var first = GeneratorHarness.Run(compilation);
+
+        var edited = GeneratorHarness.Parse(tools.ToString().Replace("=> left + right;", "=> right + left;"), "Tools.cs");
+        var second = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(tools, edited), first.Driver);
+
+        AssertAllUnchanged(second.Result);
+        Assert.Equal(first.GeneratedText, second.GeneratedText);
+    }
+
+    [Fact]
+    public void StepOutputsHoldNoCompilerObjects()
+    {
+        var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Program));
+
+        foreach (var (name, steps) in run.Result.TrackedSteps)
+        {
+            foreach (var (value, _) in steps.SelectMany(step => step.Outputs))
+            {
+                AssertNoCompilerObjects(value, name, new HashSet<object>(ReferenceEqualityComparer.Instance));
+            }
+        }
+    }
+
+    private static (SyntaxTree Tools, SyntaxTree Program) SplitProgram()
+    {
+        var split = Program.IndexOf("public static class Program", StringComparison.Ordinal);
+        var usings = "using System.Threading.Tasks;\nusing System.Threading;\nnamespace Sample;\n";
+        return (GeneratorHarness.Parse(Program[..split], "Tools.cs"), GeneratorHarness.Parse(usings + Program[split..], "Program.cs"));
+    }
+
+    private static void AssertAllUnchanged(GeneratorRunResult result)
+    {
+        foreach (var (name, steps) in result.TrackedSteps.Concat(result.TrackedOutputSteps))
+        {
+            foreach (var (_, reason) in steps.SelectMany(step => step.Outputs))
+            {
+                Assert.True(s_unchanged.Contains(reason), $"Step '{name}' ran with reason {reason}.");
+            }
+        }
+    }
+
+    private static void AssertReason(IEnumerable<IncrementalGeneratorRunStep> steps, IncrementalStepRunReason expected)
+        => Assert.All(steps.SelectMany(step => step.Outputs), output => Assert.Equal(expected, output.Reason));
+
+    // Holding symbols, syntax or compilations would root old compilations and defeat the cache's equality checks.
+    private static void AssertNoCompilerObjects(object? value, string path, HashSet<object> visited)
+    {
+        if (value is null or string || value.GetType().IsPrimitive || value.GetType().IsEnum)
+        {
+            return;
+        }
+
+        Assert.False(
+            value is ISymbol or SyntaxNode or SyntaxTree or SemanticModel or Compilation or Location,
+            $"{path} holds a {value.GetType().Name}.");
+#pragma warning disable RSEXPERIMENTAL002 // InterceptableLocation is equatable and meant for pipeline models.
+        if (value is InterceptableLocation || (!value.GetType().IsValueType && !visited.Add(value)))
+#pragma warning restore RSEXPERIMENTAL002
+        {
+            return;
+        }
+
+        if (value is IEnumerable items)
+        {
+            var index = 0;
+            foreach (var item in items)
+            {
+                AssertNoCompilerObjects(item, $"{path}[{index++}]", visited);
+            }
+        }
+
+        foreach (var field in value.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+        {
+            AssertNoCompilerObjects(field.GetValue(value), $"{path}.{field.Name}", visited);
+        }
+    }
+}
