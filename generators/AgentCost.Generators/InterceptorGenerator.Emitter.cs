@@ -113,9 +113,7 @@ public sealed partial class InterceptorGenerator
 
             foreach (var location in interceptor.Locations)
             {
-#pragma warning disable RSEXPERIMENTAL002 // The attribute syntax of an interceptable location.
                 writer.WriteLine($"{location.Interceptable.GetInterceptsLocationAttributeSyntax()} // {location.Display}");
-#pragma warning restore RSEXPERIMENTAL002
             }
 
             writer.WriteLine($"internal static {method.ReturnType} {method.MethodName.TrimStart('@')}_{index}({string.Join(", ", signature)})");
@@ -124,11 +122,16 @@ public sealed partial class InterceptorGenerator
             writer.Indent();
             writer.WriteLine(DescriptorName(interceptor.DescriptorIndex) + ",");
             writer.WriteLine(PackArguments(values) + ",");
-            WriteKeyWriter(writer, method, values, receiver is null ? 1 : 2);
-            writer.WriteLine(Body(method, receiver is not null, values.Count) + (method.ReturnKind == ReturnKind.Value ? ");" : ","));
-            if (method.ReturnKind != ReturnKind.Value)
+            WriteKeyWriter(writer, method, values, firstParameterItem: receiver is null ? 1 : 2);
+            if (method.ReturnKind == ReturnKind.Value)
+            {
+                // A [return: MaybeNull] method may return null where its type says it does not, and so may its interceptor.
+                writer.WriteLine(Body(method, receiver is not null) + (method.ReturnMayBeNull ? ")!;" : ");"));
+            }
+            else
             {
                 var cancellationToken = method.Parameters.FirstOrDefault(p => p.IsCancellationToken);
+                writer.WriteLine(Body(method, receiver is not null) + ",");
                 writer.WriteLine((cancellationToken is null ? "default" : Identifiers.Escape(cancellationToken.Name)) + ");");
             }
 
@@ -170,14 +173,16 @@ public sealed partial class InterceptorGenerator
             writer.CloseBlock(",");
         }
 
-        private static string Body(InterceptedMethod method, bool hasReceiver, int valueCount)
+        // Calls the method itself: code in a generated file is not intercepted again. Its arguments are what the
+        // interceptor's caller passed, checked there against the method's nullable attributes: a [DisallowNull]
+        // argument is not null, and a task the method may return as null is awaited by the runtime as the caller
+        // would have awaited it.
+        private static string Body(InterceptedMethod method, bool hasReceiver)
         {
             var target = hasReceiver ? "args.Item1" : method.ContainingType;
-            var arguments = Enumerable.Range(hasReceiver ? 2 : 1, hasReceiver ? valueCount - 1 : valueCount).Select(i => $"args.Item{i}");
-
-            // A task-returning method annotated to return null would otherwise warn in the body lambda; the runtime
-            // awaits the task, as the caller would have.
-            var suffix = method.ReturnMayBeNull ? "!" : string.Empty;
+            var first = hasReceiver ? 2 : 1;
+            var arguments = method.Parameters.Select((p, i) => $"args.Item{first + i}{(p.DisallowsNull ? "!" : string.Empty)}");
+            var suffix = method.ReturnMayBeNull && method.ReturnKind == ReturnKind.Task ? "!" : string.Empty;
             return $"static args => {target}.{method.MethodName}{method.TypeArguments}({string.Join(", ", arguments)}){suffix}";
         }
 

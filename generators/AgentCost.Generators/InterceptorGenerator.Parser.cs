@@ -16,7 +16,8 @@ public sealed partial class InterceptorGenerator
 {
     /// <summary>
     /// Turns an invocation into a call site model, or into nothing when the call is not one the generator can
-    /// intercept. It never reports: the analyzers explain why an annotated call is not intercepted.
+    /// intercept, and gathers the call sites into the model of the generated file. It never reports: the analyzers
+    /// explain why an annotated call is not intercepted.
     /// </summary>
     internal static class Parser
     {
@@ -38,7 +39,7 @@ public sealed partial class InterceptorGenerator
 
             var semanticModel = context.SemanticModel;
             if (semanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol called
-                || !TryGetCacheSettings((called.ReducedFrom ?? called).OriginalDefinition, out var cache))
+                || GetCacheSettings((called.ReducedFrom ?? called).OriginalDefinition) is not { } cache)
             {
                 return null;
             }
@@ -67,9 +68,7 @@ public sealed partial class InterceptorGenerator
                 return null;
             }
 
-#pragma warning disable RSEXPERIMENTAL002 // GetInterceptableLocation is the supported way to name a call site.
             var interceptable = semanticModel.GetInterceptableLocation(invocation, cancellationToken);
-#pragma warning restore RSEXPERIMENTAL002
             if (interceptable is null)
             {
                 return null;
@@ -145,36 +144,30 @@ public sealed partial class InterceptorGenerator
             _ => null,
         };
 
-        private static bool TryGetCacheSettings(IMethodSymbol method, out CacheSettings settings)
+        private static CacheSettings? GetCacheSettings(IMethodSymbol method)
         {
-            foreach (var attribute in method.GetAttributes())
+            var attribute = method.GetAttributes().FirstOrDefault(a => IsAgentCostType(a.AttributeClass, "CachedAttribute"));
+            if (attribute is null)
             {
-                if (!IsAgentCostType(attribute.AttributeClass, "CachedAttribute"))
-                {
-                    continue;
-                }
-
-                int ttlSeconds = 0, version = 0;
-                foreach (var argument in attribute.NamedArguments)
-                {
-                    switch (argument.Key)
-                    {
-                        case "TtlSeconds" when argument.Value.Value is int value:
-                            ttlSeconds = value;
-                            break;
-                        case "Version" when argument.Value.Value is int value:
-                            version = value;
-                            break;
-                    }
-                }
-
-                // A negative TTL fails the descriptor's constructor, and with it every interceptor of the file.
-                settings = new CacheSettings(ttlSeconds, version);
-                return ttlSeconds >= 0;
+                return null;
             }
 
-            settings = null!;
-            return false;
+            int ttlSeconds = 0, version = 0;
+            foreach (var argument in attribute.NamedArguments)
+            {
+                switch (argument.Key)
+                {
+                    case "TtlSeconds" when argument.Value.Value is int value:
+                        ttlSeconds = value;
+                        break;
+                    case "Version" when argument.Value.Value is int value:
+                        version = value;
+                        break;
+                }
+            }
+
+            // A negative TTL fails the descriptor's constructor, and with it every interceptor of the file.
+            return ttlSeconds < 0 ? null : new CacheSettings(ttlSeconds, version);
         }
 
         // Expression trees are not lowered through interceptors: the call would stay a call to the method itself.
@@ -232,14 +225,14 @@ public sealed partial class InterceptorGenerator
             foreach (var parameter in method.Parameters)
             {
                 var isCancellationToken = IsType(parameter.Type, "System.Threading", "CancellationToken");
-                var isCacheKey = !isCancellationToken
-                    && !parameter.GetAttributes().Any(a => IsAgentCostType(a.AttributeClass, "NotCacheKeyAttribute"));
+                var attributes = parameter.GetAttributes();
                 parameters.Add(new ParameterModel(
                     parameter.Name,
                     parameter.Type.ToDisplayString(s_sourceFormat),
                     ToIdentity(parameter.Type),
-                    isCacheKey,
-                    isCancellationToken));
+                    IsCacheKey: !isCancellationToken && !attributes.Any(a => IsAgentCostType(a.AttributeClass, "NotCacheKeyAttribute")),
+                    isCancellationToken,
+                    DisallowsNull: attributes.Any(a => IsNullableAttribute(a, "DisallowNullAttribute"))));
             }
 
             var name = method.Name;
@@ -260,7 +253,7 @@ public sealed partial class InterceptorGenerator
                 kind,
                 returnKind,
                 method.ReturnType.ToDisplayString(s_sourceFormat),
-                returnKind == ReturnKind.Task && method.ReturnType.NullableAnnotation == NullableAnnotation.Annotated,
+                MayReturnNull(method, returnKind),
                 parameters.MoveToImmutable().ToEquatableArray(),
                 cache,
                 scan.SuppressedDiagnostics.OrderBy(id => id, StringComparer.Ordinal).ToEquatableArray());
@@ -300,6 +293,14 @@ public sealed partial class InterceptorGenerator
                     && IsNamespace(named.ContainingNamespace, "System.Collections.Generic"));
         }
 
+        // Whether the method may return null where its return type says it does not, or may return a null task.
+        private static bool MayReturnNull(IMethodSymbol method, ReturnKind returnKind) => returnKind switch
+        {
+            ReturnKind.ValueTask => false,
+            ReturnKind.Task when method.ReturnType.NullableAnnotation == NullableAnnotation.Annotated => true,
+            _ => method.GetReturnTypeAttributes().Any(a => IsNullableAttribute(a, "MaybeNullAttribute")),
+        };
+
         // Task, ValueTask, either generic form and any type derived from Task.
         private static bool IsTaskLike(ITypeSymbol type)
         {
@@ -319,6 +320,9 @@ public sealed partial class InterceptorGenerator
         private static string ToIdentity(ITypeSymbol type) => type.ToDisplayString(s_identityFormat).Replace("global::", string.Empty);
 
         private static string GetFileName(string path) => path.Substring(path.LastIndexOfAny(['/', '\\']) + 1);
+
+        private static bool IsNullableAttribute(AttributeData attribute, string name)
+            => attribute.AttributeClass is { } type && IsType(type, "System.Diagnostics.CodeAnalysis", name);
 
         private static bool IsAgentCostType(INamedTypeSymbol? type, string name)
             => type is not null && type.Name == name && IsNamespace(type.ContainingNamespace, "AgentCost");

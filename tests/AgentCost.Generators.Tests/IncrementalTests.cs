@@ -190,9 +190,9 @@ public sealed class IncrementalTests
         Assert.False(
             value is ISymbol or SyntaxNode or SyntaxTree or SemanticModel or Compilation or Location,
             $"{path} holds a {value.GetType().Name}.");
-#pragma warning disable RSEXPERIMENTAL002 // InterceptableLocation is equatable and meant for pipeline models.
+
+        // InterceptableLocation is the one compiler type a model may hold: it is equatable and holds no syntax.
         if (value is InterceptableLocation || (!value.GetType().IsValueType && !visited.Add(value)))
-#pragma warning restore RSEXPERIMENTAL002
         {
             return;
         }

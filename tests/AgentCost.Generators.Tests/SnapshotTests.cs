@@ -292,6 +292,55 @@ public sealed class SnapshotTests
         """);
 
     [Fact]
+    public void CallsInSeveralFilesAreOrderedByFileAndPosition()
+    {
+        var tools = """
+            using AgentCost;
+
+            namespace Sample;
+
+            public static class Tools
+            {
+                [Cached]
+                public static int Square(int value) => value * value;
+
+                [Cached]
+                public static string Name(int id) => "#" + id;
+            }
+            """;
+        var first = """
+            namespace Sample;
+
+            public static class First
+            {
+                public static string Run() => Tools.Name(Tools.Square(2)) + Tools.Square(3);
+            }
+            """;
+        var second = """
+            namespace Sample;
+
+            public static class Second
+            {
+                public static int Run() => Tools.Square(4);
+            }
+            """;
+
+        string Generate(params (string Source, string File)[] files)
+        {
+            var trees = files.Select(f => GeneratorHarness.Parse(f.Source, f.File));
+            var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(trees));
+            Assert.Null(run.Result.Exception);
+            Assert.Empty(run.CompilationProblems);
+            return Assert.IsType<string>(run.GeneratedText);
+        }
+
+        var text = Generate((tools, "Tools.cs"), (first, "First.cs"), (second, "Second.cs"));
+
+        Assert.Equal(text, Generate((second, "Second.cs"), (first, "First.cs"), (tools, "Tools.cs")));
+        Snapshot.Match(text, nameof(CallsInSeveralFilesAreOrderedByFileAndPosition));
+    }
+
+    [Fact]
     public void NoAnnotatedCallsGenerateNothing()
     {
         var compilation = GeneratorHarness.CreateCompilation("""

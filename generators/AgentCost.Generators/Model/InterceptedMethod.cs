@@ -14,7 +14,10 @@ namespace AgentCost.Generators.Model;
 /// <param name="Kind">Static, instance or extension.</param>
 /// <param name="ReturnKind">Which entry point serves the method.</param>
 /// <param name="ReturnType">The return type as C# source, with nullable annotations.</param>
-/// <param name="ReturnMayBeNull">Whether a task-returning method is annotated to return a null task.</param>
+/// <param name="ReturnMayBeNull">
+/// Whether the method may return null where its return type does not say so (<c>[return: MaybeNull]</c>), or may return
+/// a null task.
+/// </param>
 /// <param name="Parameters">All parameters in declaration order; an extension method's <c>this</c> parameter first.</param>
 /// <param name="Cache">The caching settings.</param>
 /// <param name="SuppressedDiagnostics">Obsolete and experimental diagnostics that naming the method or its types reports.</param>

@@ -8,9 +8,11 @@ namespace AgentCost.Generators.Model;
 /// <param name="IdentityType">The type as the runtime descriptor names it: fully qualified without <c>global::</c>.</param>
 /// <param name="IsCacheKey">Whether the argument is part of the cache key.</param>
 /// <param name="IsCancellationToken">Whether the parameter is a <see cref="System.Threading.CancellationToken"/>.</param>
+/// <param name="DisallowsNull">Whether the parameter is <c>[DisallowNull]</c>: its type allows null, its callers may not pass it.</param>
 internal sealed record ParameterModel(
     string Name,
     string Type,
     string IdentityType,
     bool IsCacheKey,
-    bool IsCancellationToken);
+    bool IsCancellationToken,
+    bool DisallowsNull);

@@ -46,11 +46,6 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
     /// <param name="logger">Where refusals and trims are logged.</param>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public AgentCostChatClient(IChatClient innerClient, AgentCostChatClientOptions? options = null, AgentCostRuntime? runtime = null, ILogger<AgentCostChatClient>? logger = null)
-        : this(innerClient, options, runtime, (ILogger?)logger)
-    {
-    }
-
-    internal AgentCostChatClient(IChatClient innerClient, AgentCostChatClientOptions? options, AgentCostRuntime? runtime, ILogger? logger)
         : base(innerClient)
     {
         options ??= new AgentCostChatClientOptions();
@@ -70,7 +65,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
         _minOutputTokens = options.MinOutputTokens;
         _tokenCounter = options.TokenCounter;
         _runtime = runtime;
-        _logger = logger ?? NullLogger.Instance;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     /// <inheritdoc />
@@ -176,8 +171,11 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
             var available = budget.AvailableForNextStep;
             if ((long)promptTokens + minOutput > available)
             {
+                // Trimmed, a prompt leaves room for the answer the request asked for, but for no more than half of
+                // what is available: a large MaxOutputTokens must not cost the whole conversation.
+                var room = Math.Max(minOutput, Math.Min(wantedOutput ?? minOutput, available / 2));
                 if (budget.OverflowPolicy == BudgetOverflowPolicy.TrimOldest
-                    && PromptTrimmer.Trim(list, options, counter, (long)available - minOutput, out var trimmedTokens, out var dropped) is { } trimmed)
+                    && PromptTrimmer.Trim(list, options, counter, (long)available - room, out var trimmedTokens, out var dropped) is { } trimmed)
                 {
                     Log.PromptTrimmed(_logger, budget.Name, promptTokens, trimmedTokens, dropped);
                     list = trimmed;

@@ -43,6 +43,9 @@ public sealed class TokenCounter
         new(() => new TokenCounter(TokenizerRegistry.GetTokenizer(TokenEncoding.Cl100kBase), "cl100k_base", isEstimate: true)),
     ];
 
+    // AIJsonUtilities.DefaultOptions indents; a model reads and writes arguments compactly.
+    private static readonly JsonSerializerOptions s_compactJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     // Agents send the same tool instances on every round trip: their schema is rendered and counted once.
     private readonly ConditionalWeakTable<AITool, StrongBox<int>> _toolCounts = new();
     private int _markerTokens = -1;
@@ -210,6 +213,11 @@ public sealed class TokenCounter
             return text;
         }
 
+        if (maxTokens == 0)
+        {
+            return string.Empty;
+        }
+
         if (Cut(text, maxTokens, mode, out var source, out var index) is { } whole)
         {
             return whole;
@@ -305,7 +313,7 @@ public sealed class TokenCounter
         return new StrongBox<int>(CountTokens(Encoding.UTF8.GetString(buffer.WrittenSpan)));
     }
 
-    // Serialised the way Microsoft.Extensions.AI's OpenAI adapter sends them; types its resolver cannot handle
+    // Serialised with Microsoft.Extensions.AI's own resolver; types it cannot handle
     // (possible only in trimmed applications) fall back to their text, which is close enough for a count.
     private static string? ArgumentsJson(IDictionary<string, object?>? arguments)
     {
@@ -316,7 +324,7 @@ public sealed class TokenCounter
 
         try
         {
-            return JsonSerializer.Serialize(arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+            return JsonSerializer.Serialize(arguments, s_compactJson.GetTypeInfo(typeof(IDictionary<string, object?>)));
         }
         catch (NotSupportedException)
         {
@@ -338,7 +346,7 @@ public sealed class TokenCounter
 
         try
         {
-            return JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(object)));
+            return JsonSerializer.Serialize(result, s_compactJson.GetTypeInfo(typeof(object)));
         }
         catch (NotSupportedException)
         {

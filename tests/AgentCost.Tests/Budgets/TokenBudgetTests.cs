@@ -88,7 +88,8 @@ public class TokenBudgetTests
         Assert.Equal(400, child.Used);
         Assert.Equal(8400, parent.Used);
         Assert.Equal(600, child.AvailableForNextStep);
-        Assert.Equal(1, parent.Calls);
+        Assert.Equal(2, parent.Calls);
+        Assert.Equal(1, child.Calls);
 
         // Reservations are all or none along the chain.
         Assert.Same(parent, child.TryReserve(601));
