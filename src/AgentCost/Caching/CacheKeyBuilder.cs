@@ -39,6 +39,11 @@ public ref struct CacheKeyBuilder
 
     private static readonly ConcurrentDictionary<Type, string> s_typeNames = new();
 
+    // One hash object per thread: the one-shot SHA256.HashData sets up a native digest context on every call, which
+    // costs more than hashing a short key.
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
     private CanonicalWriter _writer;
     private readonly JsonSerializerOptions _jsonOptions;
     private int _depth;
@@ -96,7 +101,9 @@ public ref struct CacheKeyBuilder
     internal readonly string ToKey()
     {
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(_writer.WrittenSpan, hash);
+        var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha256.AppendData(_writer.WrittenSpan);
+        sha256.GetHashAndReset(hash);
         return string.Create(KeyPrefix.Length + (hash.Length * 2), hash, static (chars, h) =>
         {
             KeyPrefix.AsSpan().CopyTo(chars);
