@@ -432,9 +432,13 @@ public class ResultCacheTests
         Assert.Throws<ArgumentException>(() => new AgentMethod("T", "M", ["int"], []));
         Assert.ThrowsAny<ArgumentException>(() => new AgentMethod("", "M", [], []));
         Assert.ThrowsAny<ArgumentException>(() => new AgentMethod("T", " ", [], []));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new CachePolicy(ttlSeconds: -1));
-        Assert.Equal(TimeSpan.FromMinutes(5), new CachePolicy().GetTimeToLive(TimeSpan.FromMinutes(5)));
-        Assert.Equal(TimeSpan.FromSeconds(10), new CachePolicy(10).GetTimeToLive(TimeSpan.FromMinutes(5)));
+        Assert.Equal(TimeSpan.FromMinutes(5), new CachePolicy().GetTimeToLive(TimeSpan.FromMinutes(5), "T.M"));
+        Assert.Equal(TimeSpan.FromSeconds(10), new CachePolicy(10).GetTimeToLive(TimeSpan.FromMinutes(5), "T.M"));
+
+        // Refused on use, naming the method, rather than in the descriptor's static initializer.
+        var negative = new CachePolicy(ttlSeconds: -1);
+        var error = Assert.Throws<InvalidOperationException>(() => negative.GetTimeToLive(TimeSpan.FromMinutes(5), "Sample.Tools.Run"));
+        Assert.Contains("Sample.Tools.Run", error.Message, StringComparison.Ordinal);
         Assert.Equal("Sample.Tools.Run(string, int)", new AgentMethod("Sample.Tools", "Run", ["string", "int"], ["a", "b"]).ToString());
     }
 }

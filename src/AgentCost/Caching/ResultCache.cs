@@ -166,7 +166,7 @@ public sealed class ResultCache
 
         public AgentMethod Method { get; } = method;
 
-        public HybridCacheEntryOptions EntryOptions { get; } = CreateEntryOptions(method.Cache!.GetTimeToLive(options.DefaultTtl));
+        public HybridCacheEntryOptions EntryOptions { get; } = CreateEntryOptions(method.Cache!.GetTimeToLive(options.DefaultTtl, method.DisplayName));
 
         private static HybridCacheEntryOptions CreateEntryOptions(TimeSpan ttl) => new()
         {

@@ -19,8 +19,9 @@ public sealed class AgentMethod
     /// <param name="parameterTypes">The fully qualified type of each parameter, in order.</param>
     /// <param name="parameterNames">The name of each parameter, in order.</param>
     /// <param name="cache">The caching policy when the method is <see cref="CachedAttribute"/>; otherwise <see langword="null"/>.</param>
+    /// <param name="budget">The token budget when the method is <see cref="TokenBudgetAttribute"/>; otherwise <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">A name is empty, or the parameter arrays differ in length.</exception>
-    public AgentMethod(string declaringType, string name, string[] parameterTypes, string[] parameterNames, CachePolicy? cache = null)
+    public AgentMethod(string declaringType, string name, string[] parameterTypes, string[] parameterNames, CachePolicy? cache = null, TokenBudgetPolicy? budget = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(declaringType);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -38,6 +39,7 @@ public sealed class AgentMethod
         _parameterTypes = (string[])parameterTypes.Clone();
         _parameterNames = (string[])parameterNames.Clone();
         Cache = cache;
+        Budget = budget;
         DisplayName = declaringType + "." + name;
         IdentityBytes = EncodeIdentity();
     }
@@ -59,6 +61,9 @@ public sealed class AgentMethod
 
     /// <summary>The caching policy, or <see langword="null"/> when the method is not cached.</summary>
     public CachePolicy? Cache { get; }
+
+    /// <summary>The token budget opened for every call, or <see langword="null"/> when the method has none.</summary>
+    public TokenBudgetPolicy? Budget { get; }
 
     /// <summary>The canonical encoding of the identity that starts every cache key of this method.</summary>
     internal byte[] IdentityBytes { get; }

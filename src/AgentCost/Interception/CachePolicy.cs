@@ -9,10 +9,10 @@ public sealed class CachePolicy
     /// <summary>Creates a policy.</summary>
     /// <param name="ttlSeconds">Time to live in seconds; <c>0</c> uses the configured default.</param>
     /// <param name="version">The method's cache version, part of every key.</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="ttlSeconds"/> is negative.</exception>
     public CachePolicy(int ttlSeconds = 0, int version = 0)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(ttlSeconds);
+        // A negative value is refused when the method is first cached, where the error can name the method: a
+        // descriptor is a static field of the generated code, and a throwing initializer would break them all.
         TtlSeconds = ttlSeconds;
         Version = version;
     }
@@ -25,5 +25,16 @@ public sealed class CachePolicy
 
     /// <summary>The time to live this policy gives, given the configured default.</summary>
     /// <param name="defaultTtl">The configured default time to live.</param>
-    public TimeSpan GetTimeToLive(TimeSpan defaultTtl) => TtlSeconds == 0 ? defaultTtl : TimeSpan.FromSeconds(TtlSeconds);
+    /// <param name="method">The method's name, for the error.</param>
+    /// <exception cref="InvalidOperationException"><see cref="TtlSeconds"/> is negative.</exception>
+    internal TimeSpan GetTimeToLive(TimeSpan defaultTtl, string method)
+    {
+        if (TtlSeconds < 0)
+        {
+            throw new InvalidOperationException(
+                $"[Cached(TtlSeconds = {TtlSeconds})] on '{method}' is invalid: the time to live must be 0 (the configured default) or positive.");
+        }
+
+        return TtlSeconds == 0 ? defaultTtl : TimeSpan.FromSeconds(TtlSeconds);
+    }
 }

@@ -7,19 +7,19 @@ namespace AgentCost.Interception;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class TokenBudgetPolicy
 {
-    /// <summary>Creates a policy; the arguments are checked as <see cref="TokenBudget.Begin(string, int, int, int, BudgetOverflowPolicy)"/> checks them.</summary>
+    /// <summary>Creates a policy. The arguments are checked when a budget scope opens with it, as <see cref="TokenBudget.Begin(string, int, int, int, BudgetOverflowPolicy)"/> checks them.</summary>
     /// <param name="totalTokens">The limit, in tokens; positive.</param>
     /// <param name="finalAnswerReserve">Tokens kept for the final answer; at least 0 and less than <paramref name="totalTokens"/>.</param>
     /// <param name="minStepTokens">The smallest step worth taking; at least 0 and at most <paramref name="totalTokens"/>.</param>
     /// <param name="overflowPolicy">What the chat client does with a prompt that does not fit.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A number is out of range.</exception>
     public TokenBudgetPolicy(
         int totalTokens,
         int finalAnswerReserve = TokenBudget.DefaultFinalAnswerReserve,
         int minStepTokens = TokenBudget.DefaultMinStepTokens,
         BudgetOverflowPolicy overflowPolicy = BudgetOverflowPolicy.Throw)
     {
-        Validate(totalTokens, finalAnswerReserve, minStepTokens, overflowPolicy, budgetName: null);
+        // Checked when a scope opens, where the error can name the method: a descriptor is a static field of the
+        // generated code, and a throwing initializer there would break every interceptor in the file.
         TotalTokens = totalTokens;
         FinalAnswerReserve = finalAnswerReserve;
         MinStepTokens = minStepTokens;

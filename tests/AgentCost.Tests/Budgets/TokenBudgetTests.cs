@@ -138,7 +138,12 @@ public class TokenBudgetTests
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => TokenBudget.Begin("Agent.Run", total, reserve, minStep));
         Assert.Contains("'Agent.Run'", error.Message);
         Assert.Null(TokenBudget.Current);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new TokenBudgetPolicy(total, reserve, minStep));
+
+        // A descriptor's policy is only checked when its scope opens, where the error names the method.
+        var policy = new TokenBudgetPolicy(total, reserve, minStep);
+        var fromPolicy = Assert.Throws<ArgumentOutOfRangeException>(() => TokenBudget.Begin("Agent.Plan", policy));
+        Assert.Contains("'Agent.Plan'", fromPolicy.Message);
+        Assert.Null(TokenBudget.Current);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using AgentCost.Interception;
 using AgentCost.Budgets;
 using Microsoft.Extensions.AI;
 
@@ -139,24 +140,26 @@ public class BudgetedAgentLoopTests
     }
 
     /// <summary>What the generator will emit for the call sites of <see cref="Agent"/>'s budgeted methods.</summary>
+    // What the generated interceptors of [TokenBudget] methods do: name the method with a descriptor carrying the
+    // attribute's settings and go through the runtime's entry point, which opens the scope around the whole call.
     private static class Intercepted
     {
-        public static async Task<string> RunawayAsync(Agent agent)
-        {
-            using var scope = TokenBudget.Begin("Agent.RunawayAsync", 8000);
-            return await agent.RunawayAsync();
-        }
+        private static readonly AgentMethod s_runaway = new(
+            "Agent", "RunawayAsync", [], [], budget: new TokenBudgetPolicy(8000));
 
-        public static async Task<string> ResearchAsync(Agent agent)
-        {
-            using var scope = TokenBudget.Begin("Agent.ResearchAsync", 8000, finalAnswerReserve: 2000, minStepTokens: 500);
-            return await agent.ResearchAsync();
-        }
+        private static readonly AgentMethod s_research = new(
+            "Agent", "ResearchAsync", [], [], budget: new TokenBudgetPolicy(8000, finalAnswerReserve: 2000, minStepTokens: 500));
 
-        public static async Task<string> SummariseAsync(Agent agent, string notes)
-        {
-            using var scope = TokenBudget.Begin("Agent.SummariseAsync", 1000, finalAnswerReserve: 0);
-            return await agent.SummariseAsync(notes);
-        }
+        private static readonly AgentMethod s_summarise = new(
+            "Agent", "SummariseAsync", ["string"], ["notes"], budget: new TokenBudgetPolicy(1000, finalAnswerReserve: 0));
+
+        public static Task<string> RunawayAsync(Agent agent)
+            => AgentMethodInvoker.InvokeAsync(s_runaway, agent, null, static a => a.RunawayAsync(), default);
+
+        public static Task<string> ResearchAsync(Agent agent)
+            => AgentMethodInvoker.InvokeAsync(s_research, agent, null, static a => a.ResearchAsync(), default);
+
+        public static Task<string> SummariseAsync(Agent agent, string notes)
+            => AgentMethodInvoker.InvokeAsync(s_summarise, (agent, notes), null, static a => a.agent.SummariseAsync(a.notes), default);
     }
 }
