@@ -18,6 +18,7 @@ public sealed class ResultCache
     private readonly JsonSerializerOptions _keySerializerOptions;
     private readonly AgentCostMetrics _metrics;
     private readonly ConcurrentDictionary<AgentMethod, MethodEntry> _methods = new();
+    private readonly RecentKeys _recentKeys = new();
 
     internal ResultCache(HybridCache cache, ResultCacheOptions options, AgentCostMetrics metrics, JsonSerializerOptions? keySerializerOptions)
     {
@@ -60,7 +61,14 @@ public sealed class ResultCache
         try
         {
             writeKey?.Invoke(ref builder, in args);
-            return builder.ToKey();
+            if (_recentKeys.TryGet(builder.EncodedBytes, out var key))
+            {
+                return key;
+            }
+
+            key = builder.ToKey();
+            _recentKeys.Add(builder.EncodedBytes, key);
+            return key;
         }
         finally
         {
