@@ -172,6 +172,17 @@ internal sealed class CountingDistributedCache(IDistributedCache inner) : IDistr
     public int Hits;
     public int Sets;
 
+    /// <summary>Waits, up to ten seconds, until at least <paramref name="count"/> entries were written.</summary>
+    public async Task WaitForSetsAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Volatile.Read(ref Sets) < count)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The second level saw {Volatile.Read(ref Sets)} writes, expected {count}.");
+            await Task.Delay(10);
+        }
+    }
+
     public byte[]? Get(string key)
     {
         Interlocked.Increment(ref Gets);
