@@ -20,6 +20,9 @@ public sealed partial class InterceptorGenerator
         private static readonly string s_generatedCode =
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"AgentCost.Generators\", \"{typeof(InterceptorGenerator).Assembly.GetName().Version}\")]";
 
+        /// <summary>The <c>[GeneratedCode]</c> attribute every generated type carries.</summary>
+        internal static string GeneratedCodeAttribute => s_generatedCode;
+
         public static string Emit(InterceptorSet set)
         {
             var writer = new SourceWriter();
@@ -78,19 +81,65 @@ public sealed partial class InterceptorGenerator
         }
 
         private static void WriteDescriptor(SourceWriter writer, int index, InterceptedMethod method)
+            => WriteDescriptor(writer, $"private static readonly global::AgentCost.Interception.AgentMethod {DescriptorName(index)} = new(", method);
+
+        /// <summary>Writes a descriptor's initialiser: identity, parameters and the settings of each policy attribute.</summary>
+        internal static void WriteDescriptor(SourceWriter writer, string declaration, InterceptedMethod method)
         {
-            writer.WriteLine($"private static readonly global::AgentCost.Interception.AgentMethod {DescriptorName(index)} = new(");
+            writer.WriteLine(declaration);
             writer.Indent();
             writer.WriteLine(Literal(method.DeclaringTypeName) + ",");
             writer.WriteLine(Literal(method.Name) + ",");
             writer.WriteLine(StringArray(method.Parameters.Select(p => p.IdentityType)) + ",");
-            writer.WriteLine(StringArray(method.Parameters.Select(p => p.Name)) + ",");
-            writer.WriteLine($"new global::AgentCost.Interception.CachePolicy(ttlSeconds: {method.Cache.TtlSeconds}, version: {method.Cache.Version}));");
+            var policies = new List<string>();
+            if (method.Cache is { } cache)
+            {
+                policies.Add($"new global::AgentCost.Interception.CachePolicy(ttlSeconds: {cache.TtlSeconds}, version: {cache.Version})");
+            }
+
+            if (method.Budget is { } budget)
+            {
+                var arguments = new List<string> { $"totalTokens: {budget.TotalTokens}" };
+                if (budget.FinalAnswerReserve is { } reserve)
+                {
+                    arguments.Add($"finalAnswerReserve: {reserve}");
+                }
+
+                if (budget.MinStepTokens is { } minStep)
+                {
+                    arguments.Add($"minStepTokens: {minStep}");
+                }
+
+                if (budget.OverflowPolicy is { } overflow)
+                {
+                    arguments.Add($"overflowPolicy: (global::AgentCost.Budgets.BudgetOverflowPolicy)({overflow})");
+                }
+
+                policies.Add($"budget: new global::AgentCost.Interception.TokenBudgetPolicy({string.Join(", ", arguments)})");
+            }
+
+            if (method.Task is { } task)
+            {
+                policies.Add($"task: new global::AgentCost.Interception.TaskPolicy({(task.Name is null ? string.Empty : "name: " + Literal(task.Name))})");
+            }
+
+            writer.WriteLine(StringArray(method.Parameters.Select(p => p.Name)) + (policies.Count == 0 ? ");" : ","));
+            for (var i = 0; i < policies.Count; i++)
+            {
+                writer.WriteLine(policies[i] + (i == policies.Count - 1 ? ");" : ","));
+            }
+
             writer.Unindent();
         }
 
         private static void WriteInterceptor(SourceWriter writer, int index, Interceptor interceptor)
         {
+            if (interceptor.Kind != InterceptionKind.Call)
+            {
+                WriteToolFactoryInterceptor(writer, index, interceptor);
+                return;
+            }
+
             var method = interceptor.Method;
             var receiver = method.Kind == CallKind.Instance ? ReceiverName(method) : null;
 
@@ -118,29 +167,151 @@ public sealed partial class InterceptorGenerator
 
             writer.WriteLine($"internal static {method.ReturnType} {method.MethodName.TrimStart('@')}_{index}({string.Join(", ", signature)})");
             writer.Indent();
-            writer.WriteLine($"=> {Invoker}.{EntryPoint(method.ReturnKind)}(");
+            var cancellationToken = method.Parameters.FirstOrDefault(p => p.IsCancellationToken);
+            WriteEntryPointCall(
+                writer,
+                "=> ",
+                DescriptorName(interceptor.DescriptorIndex),
+                PackArguments(values),
+                method,
+                values,
+                receiver is not null,
+                cancellationToken is null ? "default" : Identifiers.Escape(cancellationToken.Name),
+                ";");
+            writer.Unindent();
+        }
+
+        /// <summary>
+        /// Writes a call of the method's entry point: <c>prefix Invoke(descriptor, args, key writer, body[, token])suffix</c>.
+        /// </summary>
+        internal static void WriteEntryPointCall(
+            SourceWriter writer,
+            string prefix,
+            string descriptor,
+            string args,
+            InterceptedMethod method,
+            List<(string Name, string Type)> values,
+            bool hasReceiver,
+            string cancellationToken,
+            string suffix)
+        {
+            writer.WriteLine($"{prefix}{Invoker}.{EntryPoint(method.ReturnKind)}(");
             writer.Indent();
-            writer.WriteLine(DescriptorName(interceptor.DescriptorIndex) + ",");
-            writer.WriteLine(PackArguments(values) + ",");
-            WriteKeyWriter(writer, method, values, firstParameterItem: receiver is null ? 1 : 2);
-            if (method.ReturnKind == ReturnKind.Value)
+            writer.WriteLine(descriptor + ",");
+            writer.WriteLine(args + ",");
+            switch (method.ReturnKind)
             {
-                // A [return: MaybeNull] method may return null where its type says it does not, and so may its interceptor.
-                writer.WriteLine(Body(method, receiver is not null) + (method.ReturnMayBeNull ? ")!;" : ");"));
-            }
-            else
-            {
-                var cancellationToken = method.Parameters.FirstOrDefault(p => p.IsCancellationToken);
-                writer.WriteLine(Body(method, receiver is not null) + ",");
-                writer.WriteLine((cancellationToken is null ? "default" : Identifiers.Escape(cancellationToken.Name)) + ");");
+                case ReturnKind.Value:
+                    WriteKeyWriter(writer, method, values, firstParameterItem: hasReceiver ? 2 : 1);
+
+                    // A [return: MaybeNull] method may return null where its type says it does not, and so may its interceptor.
+                    writer.WriteLine(Body(method, hasReceiver) + (method.ReturnMayBeNull ? ")!" : ")") + suffix);
+                    break;
+                case ReturnKind.Task or ReturnKind.ValueTask:
+                    WriteKeyWriter(writer, method, values, firstParameterItem: hasReceiver ? 2 : 1);
+                    writer.WriteLine(Body(method, hasReceiver) + ",");
+                    writer.WriteLine(cancellationToken + ")" + suffix);
+                    break;
+                default:
+                    // Methods without a result have no cache, so no key.
+                    writer.WriteLine(Body(method, hasReceiver) + ")" + suffix);
+                    break;
             }
 
+            writer.Unindent();
+        }
+
+        // AIFunctionFactory.Create(method group): the factory's own function (same name, description and schemas), wrapped
+        // so that its invocations bind the arguments by the factory's rules and call the method's entry point with the
+        // descriptor its direct calls use.
+        private static void WriteToolFactoryInterceptor(SourceWriter writer, int index, Interceptor interceptor)
+        {
+            var method = interceptor.Method;
+            var hasReceiver = method.Kind == CallKind.Instance;
+            var values = new List<(string Name, string Type)>();
+            var bound = new List<string>();
+            if (hasReceiver)
+            {
+                values.Add(("target", method.ContainingType));
+                bound.Add($"({method.ContainingType})target!");
+            }
+
+            for (var i = 0; i < method.Parameters.Count; i++)
+            {
+                values.Add((string.Empty, method.Parameters[i].Type));
+                bound.Add($"arguments.Get<{method.Parameters[i].Type}>({i})");
+            }
+
+            foreach (var location in interceptor.Locations)
+            {
+                writer.WriteLine($"{location.Interceptable.GetInterceptsLocationAttributeSyntax()} // {location.Display}");
+            }
+
+            var withOptions = interceptor.Kind == InterceptionKind.ToolFactoryWithOptions;
+            var parameters = withOptions
+                ? "global::System.Delegate method, global::Microsoft.Extensions.AI.AIFunctionFactoryOptions? options"
+                : "global::System.Delegate method, string? name, string? description, global::System.Text.Json.JsonSerializerOptions? serializerOptions";
+            writer.WriteLine($"internal static global::Microsoft.Extensions.AI.AIFunction {method.MethodName.TrimStart('@')}_Tool_{index}({parameters})");
+            writer.Indent();
+            var tuple = TupleType(values);
+            var hasResult = method.ReturnKind.HasResult();
+            writer.WriteLine(hasResult
+                ? $"=> global::AgentCost.Tools.InterceptedTools.Wrap<{tuple}, {method.ResultType}>("
+                : $"=> global::AgentCost.Tools.InterceptedTools.WrapVoid<{tuple}>(");
+            writer.Indent();
+            writer.WriteLine(withOptions
+                ? "global::Microsoft.Extensions.AI.AIFunctionFactory.Create(method, options),"
+                : "global::Microsoft.Extensions.AI.AIFunctionFactory.Create(method, name, description, serializerOptions),");
+            writer.WriteLine("method.Target,");
+            writer.WriteLine(withOptions ? "options," : "null,");
+            writer.WriteLine($"static (object? target, in global::AgentCost.Tools.InterceptedToolArguments arguments) => {PackArguments(bound.Select((b, i) => (b, values[i].Type)).ToList())},");
+            WriteInvokeLambda(writer, method, values, hasReceiver, DescriptorName(interceptor.DescriptorIndex), ");");
             writer.Unindent();
             writer.Unindent();
         }
 
+        /// <summary>
+        /// Writes <c>static args =&gt; ...</c> that calls the method's entry point with the packed arguments and returns a
+        /// <c>ValueTask</c> of its result, as tool functions take it.
+        /// </summary>
+        internal static void WriteInvokeLambda(SourceWriter writer, InterceptedMethod method, List<(string Name, string Type)> values, bool hasReceiver, string descriptor, string suffix)
+        {
+            var firstParameterItem = hasReceiver ? 2 : 1;
+            var token = method.Parameters.Select((p, i) => (p, i)).FirstOrDefault(x => x.p.IsCancellationToken);
+            var cancellationToken = token.p is null ? "default" : $"args.Item{firstParameterItem + token.i}";
+            switch (method.ReturnKind)
+            {
+                case ReturnKind.Value:
+                    WriteEntryPointCall(writer, $"static args => new global::System.Threading.Tasks.ValueTask<{method.ResultType}>(", descriptor, "args", method, values, hasReceiver, cancellationToken, ")" + suffix);
+                    break;
+                case ReturnKind.Task:
+                    WriteEntryPointCall(writer, $"static args => new global::System.Threading.Tasks.ValueTask<{method.ResultType}>(", descriptor, "args", method, values, hasReceiver, cancellationToken, ")" + suffix);
+                    break;
+                case ReturnKind.ValueTask or ReturnKind.ValueTaskVoid:
+                    WriteEntryPointCall(writer, "static args => ", descriptor, "args", method, values, hasReceiver, cancellationToken, suffix);
+                    break;
+                case ReturnKind.TaskVoid:
+                    WriteEntryPointCall(writer, "static args => new global::System.Threading.Tasks.ValueTask(", descriptor, "args", method, values, hasReceiver, cancellationToken, ")" + suffix);
+                    break;
+                default:
+                    writer.WriteLine("static args =>");
+                    writer.OpenBlock();
+                    WriteEntryPointCall(writer, string.Empty, descriptor, "args", method, values, hasReceiver, cancellationToken, ";");
+                    writer.WriteLine("return default;");
+                    writer.CloseBlock(suffix);
+                    break;
+            }
+        }
+
         private static void WriteKeyWriter(SourceWriter writer, InterceptedMethod method, List<(string Name, string Type)> values, int firstParameterItem)
         {
+            if (method.Cache is null)
+            {
+                // Only the cache reads keys.
+                writer.WriteLine("null,");
+                return;
+            }
+
             var keys = new List<string>();
             for (var i = 0; i < method.Parameters.Count; i++)
             {
@@ -177,30 +348,32 @@ public sealed partial class InterceptorGenerator
         // interceptor's caller passed, checked there against the method's nullable attributes: a [DisallowNull]
         // argument is not null, and a task the method may return as null is awaited by the runtime as the caller
         // would have awaited it.
-        private static string Body(InterceptedMethod method, bool hasReceiver)
+        internal static string Body(InterceptedMethod method, bool hasReceiver)
         {
             var target = hasReceiver ? "args.Item1" : method.ContainingType;
             var first = hasReceiver ? 2 : 1;
             var arguments = method.Parameters.Select((p, i) => $"args.Item{first + i}{(p.DisallowsNull ? "!" : string.Empty)}");
-            var suffix = method.ReturnMayBeNull && method.ReturnKind == ReturnKind.Task ? "!" : string.Empty;
+            var suffix = method.ReturnMayBeNull && method.ReturnKind is ReturnKind.Task or ReturnKind.TaskVoid ? "!" : string.Empty;
             return $"static args => {target}.{method.MethodName}{method.TypeArguments}({string.Join(", ", arguments)}){suffix}";
         }
 
-        private static string PackArguments(List<(string Name, string Type)> values) => values.Count switch
+        internal static string PackArguments(List<(string Name, string Type)> values) => values.Count switch
         {
             0 => "default(global::System.ValueTuple)",
             1 => $"new global::System.ValueTuple<{values[0].Type}>({values[0].Name})",
             _ => "(" + string.Join(", ", values.Select(v => v.Name)) + ")",
         };
 
-        private static string TupleType(List<(string Name, string Type)> values) => values.Count == 1
+        internal static string TupleType(List<(string Name, string Type)> values) => values.Count == 1
             ? $"global::System.ValueTuple<{values[0].Type}>"
             : "(" + string.Join(", ", values.Select(v => v.Type)) + ")";
 
         private static string EntryPoint(ReturnKind kind) => kind switch
         {
             ReturnKind.Task => "InvokeAsync",
-            ReturnKind.ValueTask => "InvokeValueTaskAsync",
+            ReturnKind.ValueTask or ReturnKind.ValueTaskVoid => "InvokeValueTaskAsync",
+            ReturnKind.Void => "InvokeVoid",
+            ReturnKind.TaskVoid => "InvokeTaskAsync",
             _ => "Invoke",
         };
 
@@ -218,12 +391,12 @@ public sealed partial class InterceptorGenerator
 
         private static string DescriptorName(int index) => "s_method" + index;
 
-        private static string StringArray(IEnumerable<string> values)
+        internal static string StringArray(IEnumerable<string> values)
         {
             var items = values.Select(Literal).ToList();
             return items.Count == 0 ? "global::System.Array.Empty<string>()" : "new[] { " + string.Join(", ", items) + " }";
         }
 
-        private static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+        internal static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
     }
 }

@@ -38,10 +38,18 @@ public sealed partial class InterceptorGenerator
             }
 
             var semanticModel = context.SemanticModel;
-            if (semanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol called
-                || GetCacheSettings((called.ReducedFrom ?? called).OriginalDefinition) is not { } cache)
+            if (semanticModel.GetSymbolInfo(invocation, cancellationToken).Symbol is not IMethodSymbol called)
             {
                 return null;
+            }
+
+            if (GetPolicies((called.ReducedFrom ?? called).OriginalDefinition) is not { } policies)
+            {
+                // A method group of an annotated method handed to AIFunctionFactory.Create is a call site too: the
+                // factory's function is invoked by reflection, where no call of the method exists to intercept.
+                return name.Identifier.ValueText == "Create" && GetToolFactoryKind(called) is { } factoryKind
+                    ? ParseToolFactory(invocation, name, factoryKind, semanticModel, cancellationToken)
+                    : null;
             }
 
             // An extension method called as x.M() is modelled as M(x): one interceptor and descriptor for both forms.
@@ -51,18 +59,100 @@ public sealed partial class InterceptorGenerator
                 || invocation.Expression is MemberAccessExpressionSyntax { Expression: BaseExpressionSyntax }
                 || semanticModel.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
                 || IsInExpressionTree(operation)
-                || !HasInterceptableReceiver(method, operation))
+                || !HasInterceptableReceiver(method, operation.Instance))
             {
                 return null;
             }
 
+            return CreateCallSite(invocation, name, method, policies, InterceptionKind.Call, semanticModel, cancellationToken);
+        }
+
+        // AIFunctionFactory.Create(Delegate, string?, string?, JsonSerializerOptions?) or Create(Delegate, AIFunctionFactoryOptions?).
+        private static InterceptionKind? GetToolFactoryKind(IMethodSymbol called)
+        {
+            if (!called.IsStatic
+                || called.ContainingType is not { Name: "AIFunctionFactory" } factory
+                || !IsNamespace(factory.ContainingNamespace, "Microsoft.Extensions.AI")
+                || called.Parameters.Length == 0
+                || !IsType(called.Parameters[0].Type, "System", "Delegate"))
+            {
+                return null;
+            }
+
+            var parameters = called.Parameters;
+            if (parameters.Length == 4
+                && parameters[1].Type.SpecialType == SpecialType.System_String
+                && parameters[2].Type.SpecialType == SpecialType.System_String
+                && IsType(parameters[3].Type, "System.Text.Json", "JsonSerializerOptions"))
+            {
+                return InterceptionKind.ToolFactory;
+            }
+
+            return parameters.Length == 2 && IsType(parameters[1].Type, "Microsoft.Extensions.AI", "AIFunctionFactoryOptions")
+                ? InterceptionKind.ToolFactoryWithOptions
+                : null;
+        }
+
+        private static CallSite? ParseToolFactory(
+            InvocationExpressionSyntax invocation,
+            SimpleNameSyntax name,
+            InterceptionKind kind,
+            SemanticModel semanticModel,
+            CancellationToken cancellationToken)
+        {
+            if (semanticModel.GetOperation(invocation, cancellationToken) is not IInvocationOperation operation
+                || IsInExpressionTree(operation)
+                || operation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0) is not { } argument)
+            {
+                return null;
+            }
+
+            // The method group, possibly converted to Delegate: tools.SearchAsync, Tools.Add, new Func<...>(tools.M).
+            var value = argument.Value;
+            while (value is IConversionOperation { IsImplicit: true } or IConversionOperation { Operand: IDelegateCreationOperation })
+            {
+                value = ((IConversionOperation)value).Operand;
+            }
+
+            if (value is not IDelegateCreationOperation { Target: IMethodReferenceOperation reference })
+            {
+                return null;
+            }
+
+            // A lambda that forwards to the method is not handled here: its call is an ordinary call site. An extension
+            // method group binds its receiver as the delegate's target, which the factory does not model; a base.M group
+            // binds non-virtually, which generated code cannot.
+            var method = reference.Method;
+            if (method.MethodKind != MethodKind.Ordinary
+                || method.IsExtensionMethod
+                || method.ReducedFrom is not null
+                || reference.Instance?.Syntax is BaseExpressionSyntax
+                || (method.IsStatic ? reference.Instance is not null : reference.Instance is null)
+                || GetPolicies(method.OriginalDefinition) is not { } policies
+                || !HasInterceptableReceiver(method, reference.Instance))
+            {
+                return null;
+            }
+
+            return CreateCallSite(invocation, name, method, policies, kind, semanticModel, cancellationToken);
+        }
+
+        private static CallSite? CreateCallSite(
+            InvocationExpressionSyntax invocation,
+            SimpleNameSyntax name,
+            IMethodSymbol method,
+            Policies policies,
+            InterceptionKind kind,
+            SemanticModel semanticModel,
+            CancellationToken cancellationToken)
+        {
             var scan = new SymbolScan(semanticModel.Compilation);
             if (!scan.IsUsable(method))
             {
                 return null;
             }
 
-            var model = CreateMethodModel(method, cache, scan);
+            var model = CreateMethodModel(method, policies, scan);
             if (model is null)
             {
                 return null;
@@ -77,7 +167,7 @@ public sealed partial class InterceptorGenerator
             var filePath = invocation.SyntaxTree.FilePath;
             var position = name.GetLocation().GetLineSpan().StartLinePosition;
             var display = $"{GetFileName(filePath)}({position.Line + 1},{position.Character + 1})";
-            return new CallSite(model, new CallLocation(interceptable, filePath, name.SpanStart, display));
+            return new CallSite(model, kind, new CallLocation(interceptable, filePath, name.SpanStart, display));
         }
 
         public static InterceptorSet Group(ImmutableArray<CallSite> sites, CancellationToken cancellationToken)
@@ -92,20 +182,20 @@ public sealed partial class InterceptorGenerator
 
             // Call sites with equal models share an interceptor; models with equal identities (differing only in
             // nullable annotations) share a descriptor.
-            var locationsByMethod = new Dictionary<InterceptedMethod, List<CallLocation>>();
+            var locationsByMethod = new Dictionary<(InterceptedMethod Method, InterceptionKind Kind), List<CallLocation>>();
             foreach (var site in sites)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!locationsByMethod.TryGetValue(site.Method, out var locations))
+                if (!locationsByMethod.TryGetValue((site.Method, site.Kind), out var locations))
                 {
-                    locationsByMethod.Add(site.Method, locations = new List<CallLocation>());
+                    locationsByMethod.Add((site.Method, site.Kind), locations = new List<CallLocation>());
                 }
 
                 locations.Add(site.Location);
             }
 
             var interceptors = locationsByMethod
-                .Select(pair => (Method: pair.Key, Locations: pair.Value.OrderBy(l => l, CallLocationComparer.Instance).ToList()))
+                .Select(pair => (pair.Key.Method, pair.Key.Kind, Locations: pair.Value.OrderBy(l => l, CallLocationComparer.Instance).ToList()))
                 .OrderBy(entry => entry.Method.Identity, StringComparer.Ordinal)
                 .ThenBy(entry => entry.Locations[0], CallLocationComparer.Instance)
                 .ToList();
@@ -113,7 +203,7 @@ public sealed partial class InterceptorGenerator
             var descriptors = new List<InterceptedMethod>();
             var descriptorIndexes = new Dictionary<string, int>(StringComparer.Ordinal);
             var result = ImmutableArray.CreateBuilder<Interceptor>(interceptors.Count);
-            foreach (var (method, locations) in interceptors)
+            foreach (var (method, kind, locations) in interceptors)
             {
                 if (!descriptorIndexes.TryGetValue(method.Identity, out var index))
                 {
@@ -122,11 +212,11 @@ public sealed partial class InterceptorGenerator
                     descriptors.Add(method);
                 }
 
-                result.Add(new Interceptor(index, method, locations.ToEquatableArray()));
+                result.Add(new Interceptor(index, method, kind, locations.ToEquatableArray()));
             }
 
             var suppressed = locationsByMethod.Keys
-                .SelectMany(method => method.SuppressedDiagnostics)
+                .SelectMany(key => key.Method.SuppressedDiagnostics)
                 .Distinct()
                 .OrderBy(id => id, StringComparer.Ordinal);
 
@@ -144,14 +234,43 @@ public sealed partial class InterceptorGenerator
             _ => null,
         };
 
-        private static CacheSettings? GetCacheSettings(IMethodSymbol method)
+        /// <summary>The AgentCost policies a method's attributes set, or null when it has none (or an invalid one).</summary>
+        internal static Policies? GetPolicies(IMethodSymbol method)
         {
-            var attribute = method.GetAttributes().FirstOrDefault(a => IsAgentCostType(a.AttributeClass, "CachedAttribute"));
-            if (attribute is null)
+            CacheSettings? cache = null;
+            BudgetSettings? budget = null;
+            TaskSettings? task = null;
+            foreach (var attribute in method.GetAttributes())
             {
-                return null;
+                if (IsAgentCostType(attribute.AttributeClass, "CachedAttribute"))
+                {
+                    cache = GetCacheSettings(attribute);
+                    if (cache is null)
+                    {
+                        return null;
+                    }
+                }
+                else if (IsAgentCostType(attribute.AttributeClass, "TokenBudgetAttribute"))
+                {
+                    budget = GetBudgetSettings(attribute);
+                    if (budget is null)
+                    {
+                        return null;
+                    }
+                }
+                else if (IsAgentCostType(attribute.AttributeClass, "AgentTaskAttribute"))
+                {
+                    var name = attribute.ConstructorArguments.FirstOrDefault().Value as string
+                        ?? attribute.NamedArguments.FirstOrDefault(a => a.Key == "Name").Value.Value as string;
+                    task = new TaskSettings(name);
+                }
             }
 
+            return cache is null && budget is null && task is null ? null : new Policies(cache, budget, task);
+        }
+
+        private static CacheSettings? GetCacheSettings(AttributeData attribute)
+        {
             int ttlSeconds = 0, version = 0;
             foreach (var argument in attribute.NamedArguments)
             {
@@ -170,8 +289,36 @@ public sealed partial class InterceptorGenerator
             return ttlSeconds < 0 ? null : new CacheSettings(ttlSeconds, version);
         }
 
+        // Invalid values are reported by the runtime when the scope opens, naming the method; broken code yields nothing.
+        private static BudgetSettings? GetBudgetSettings(AttributeData attribute)
+        {
+            if (attribute.ConstructorArguments.Length != 1 || attribute.ConstructorArguments[0].Value is not int total)
+            {
+                return null;
+            }
+
+            int? reserve = null, minStep = null, overflow = null;
+            foreach (var argument in attribute.NamedArguments)
+            {
+                switch (argument.Key)
+                {
+                    case "FinalAnswerReserve" when argument.Value.Value is int value:
+                        reserve = value;
+                        break;
+                    case "MinStepTokens" when argument.Value.Value is int value:
+                        minStep = value;
+                        break;
+                    case "OverflowPolicy" when argument.Value.Value is int value:
+                        overflow = value;
+                        break;
+                }
+            }
+
+            return new BudgetSettings(total, reserve, minStep, overflow);
+        }
+
         // Expression trees are not lowered through interceptors: the call would stay a call to the method itself.
-        private static bool IsInExpressionTree(IOperation operation)
+        internal static bool IsInExpressionTree(IOperation operation)
         {
             for (var current = operation.Parent; current is not null; current = current.Parent)
             {
@@ -198,7 +345,7 @@ public sealed partial class InterceptorGenerator
             return false;
         }
 
-        private static bool HasInterceptableReceiver(IMethodSymbol method, IInvocationOperation operation)
+        private static bool HasInterceptableReceiver(IMethodSymbol method, IOperation? instance)
         {
             var containingType = method.ContainingType;
             if (method.IsStatic)
@@ -211,12 +358,16 @@ public sealed partial class InterceptorGenerator
             // A value-type receiver would be copied into the interceptor, losing mutations and identity; a
             // type-parameter receiver may be one.
             return containingType.TypeKind is TypeKind.Class or TypeKind.Interface
-                && operation.Instance?.Type is { IsValueType: false, TypeKind: not TypeKind.TypeParameter };
+                && instance?.Type is { IsValueType: false, TypeKind: not TypeKind.TypeParameter };
         }
 
-        private static InterceptedMethod? CreateMethodModel(IMethodSymbol method, CacheSettings cache, SymbolScan scan)
+        internal static InterceptedMethod? CreateMethodModel(IMethodSymbol method, Policies policies, SymbolScan scan)
         {
-            if (!TryGetReturnKind(method.ReturnType, out var returnKind))
+            // Only a result that can be stored is cached: T, Task<T> and ValueTask<T>. A non-generic task has no
+            // result, a ValueTask can be awaited once, and an async stream is consumed lazily. Other policies also
+            // apply to methods without a result.
+            if (!TryGetReturnKind(method.ReturnType, method.ReturnsVoid, out var returnKind, out var resultType)
+                || (policies.Cache is not null && !returnKind.HasResult()))
             {
                 return null;
             }
@@ -252,18 +403,27 @@ public sealed partial class InterceptorGenerator
                 typeArguments,
                 kind,
                 returnKind,
-                method.ReturnType.ToDisplayString(s_sourceFormat),
+                method.ReturnsVoid ? "void" : method.ReturnType.ToDisplayString(s_sourceFormat),
+                resultType?.ToDisplayString(s_sourceFormat) ?? string.Empty,
                 MayReturnNull(method, returnKind),
                 parameters.MoveToImmutable().ToEquatableArray(),
-                cache,
+                policies.Cache,
+                policies.Budget,
+                policies.Task,
                 scan.SuppressedDiagnostics.OrderBy(id => id, StringComparer.Ordinal).ToEquatableArray());
         }
 
-        // Only a result that can be stored is cached: T, Task<T> and ValueTask<T>. A non-generic task has no
-        // result, a ValueTask can be awaited once, and an async stream is consumed lazily.
-        private static bool TryGetReturnKind(ITypeSymbol type, out ReturnKind kind)
+        internal static bool TryGetReturnKind(ITypeSymbol type, bool returnsVoid, out ReturnKind kind, out ITypeSymbol? resultType)
         {
             kind = ReturnKind.Value;
+            resultType = type;
+            if (returnsVoid)
+            {
+                kind = ReturnKind.Void;
+                resultType = null;
+                return true;
+            }
+
             if (type is not INamedTypeSymbol named)
             {
                 return true;
@@ -274,15 +434,17 @@ public sealed partial class InterceptorGenerator
                 return !IsTaskLike(named.TypeArguments[0]);
             }
 
-            if (IsNamespace(named.ContainingNamespace, "System.Threading.Tasks") && named.Arity == 1 && named.ContainingType is null)
+            if (IsNamespace(named.ContainingNamespace, "System.Threading.Tasks") && named.ContainingType is null && named.Arity <= 1)
             {
                 switch (named.Name)
                 {
                     case "Task":
-                        kind = ReturnKind.Task;
+                        kind = named.Arity == 1 ? ReturnKind.Task : ReturnKind.TaskVoid;
+                        resultType = named.Arity == 1 ? named.TypeArguments[0] : null;
                         return true;
                     case "ValueTask":
-                        kind = ReturnKind.ValueTask;
+                        kind = named.Arity == 1 ? ReturnKind.ValueTask : ReturnKind.ValueTaskVoid;
+                        resultType = named.Arity == 1 ? named.TypeArguments[0] : null;
                         return true;
                 }
             }
@@ -296,8 +458,8 @@ public sealed partial class InterceptorGenerator
         // Whether the method may return null where its return type says it does not, or may return a null task.
         private static bool MayReturnNull(IMethodSymbol method, ReturnKind returnKind) => returnKind switch
         {
-            ReturnKind.ValueTask => false,
-            ReturnKind.Task when method.ReturnType.NullableAnnotation == NullableAnnotation.Annotated => true,
+            ReturnKind.ValueTask or ReturnKind.ValueTaskVoid or ReturnKind.Void => false,
+            ReturnKind.Task or ReturnKind.TaskVoid when method.ReturnType.NullableAnnotation == NullableAnnotation.Annotated => true,
             _ => method.GetReturnTypeAttributes().Any(a => IsNullableAttribute(a, "MaybeNullAttribute")),
         };
 
@@ -317,23 +479,23 @@ public sealed partial class InterceptorGenerator
             return false;
         }
 
-        private static string ToIdentity(ITypeSymbol type) => type.ToDisplayString(s_identityFormat).Replace("global::", string.Empty);
+        internal static string ToIdentity(ITypeSymbol type) => type.ToDisplayString(s_identityFormat).Replace("global::", string.Empty);
 
         private static string GetFileName(string path) => path.Substring(path.LastIndexOfAny(['/', '\\']) + 1);
 
         private static bool IsNullableAttribute(AttributeData attribute, string name)
             => attribute.AttributeClass is { } type && IsType(type, "System.Diagnostics.CodeAnalysis", name);
 
-        private static bool IsAgentCostType(INamedTypeSymbol? type, string name)
+        internal static bool IsAgentCostType(INamedTypeSymbol? type, string name)
             => type is not null && type.Name == name && IsNamespace(type.ContainingNamespace, "AgentCost");
 
-        private static bool IsType(ITypeSymbol type, string @namespace, string name)
+        internal static bool IsType(ITypeSymbol type, string @namespace, string name)
             => type is INamedTypeSymbol { Arity: 0, ContainingType: null } named
                 && named.Name == name
                 && IsNamespace(named.ContainingNamespace, @namespace);
 
         // Compares from the innermost namespace outwards without building display strings.
-        private static bool IsNamespace(INamespaceSymbol? symbol, string name)
+        internal static bool IsNamespace(INamespaceSymbol? symbol, string name)
         {
             var end = name.Length;
             while (symbol is { IsGlobalNamespace: false })
@@ -370,7 +532,7 @@ public sealed partial class InterceptorGenerator
         /// Checks that generated code in another file of the compilation can name a method and every type of its
         /// signature, and collects the obsolete and experimental diagnostics that naming them reports.
         /// </summary>
-        private sealed class SymbolScan(Compilation compilation)
+        internal sealed class SymbolScan(Compilation compilation)
         {
             private readonly HashSet<ISymbol> _scanned = new(SymbolEqualityComparer.Default);
 
@@ -378,10 +540,10 @@ public sealed partial class InterceptorGenerator
 
             public bool IsUsable(IMethodSymbol method)
             {
-                if (method.IsVararg || method.ReturnsByRef || method.ReturnsByRefReadonly || method.ReturnsVoid
+                if (method.IsVararg || method.ReturnsByRef || method.ReturnsByRefReadonly
                     || !compilation.IsSymbolAccessibleWithin(method, compilation.Assembly)
                     || !IsUsable(method.ContainingType)
-                    || !IsUsable(method.ReturnType)
+                    || (!method.ReturnsVoid && !IsUsable(method.ReturnType))
                     || !ScanAttributes(method.OriginalDefinition))
                 {
                     return false;

@@ -1,3 +1,4 @@
+using AgentCost.Generators.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
@@ -6,7 +7,9 @@ namespace AgentCost.Generators;
 
 /// <summary>
 /// Routes every call of an AgentCost-annotated method through a generated interceptor that hands the call to the
-/// AgentCost runtime, also for methods declared in referenced assemblies.
+/// AgentCost runtime, also for methods declared in referenced assemblies, and every <c>AIFunctionFactory.Create</c>
+/// call given such a method as a method group. For the <c>[AgentTool]</c> methods of each type, it writes the tool
+/// functions: schema at compile time, arguments bound without reflection, invocations through the same runtime.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class InterceptorGenerator : IIncrementalGenerator
@@ -38,6 +41,27 @@ public sealed partial class InterceptorGenerator : IIncrementalGenerator
             if (!set.IsEmpty)
             {
                 context.AddSource(HintName, SourceText.From(Emitter.Emit(set), System.Text.Encoding.UTF8));
+            }
+        });
+
+        // [AgentTool] methods, wherever they are declared in the project: one class of tool functions per type.
+        var toolTypes = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                "AgentCost.AgentToolAttribute",
+                static (node, _) => node is MethodDeclarationSyntax,
+                static (context, cancellationToken) => ToolParser.Parse(context, cancellationToken))
+            .WithTrackingName(TrackingNames.ToolMethods)
+            .Where(static tool => tool is not null)
+            .Select(static (tool, _) => tool!)
+            .Collect()
+            .Select(static (tools, cancellationToken) => ToolParser.Group(tools, cancellationToken).ToEquatableArray())
+            .WithTrackingName(TrackingNames.ToolTypes);
+
+        context.RegisterSourceOutput(toolTypes, static (context, types) =>
+        {
+            foreach (var type in types)
+            {
+                context.AddSource(ToolEmitter.HintName(type), SourceText.From(ToolEmitter.Emit(type), System.Text.Encoding.UTF8));
             }
         });
     }

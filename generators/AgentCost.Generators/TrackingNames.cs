@@ -14,4 +14,10 @@ internal static class TrackingNames
 
     /// <summary>The descriptors and interceptors the file holds.</summary>
     public const string Interceptors = nameof(Interceptors);
+
+    /// <summary>Every <c>[AgentTool]</c> method, parsed: a tool model, or null when no tool function can be generated for it.</summary>
+    public const string ToolMethods = nameof(ToolMethods);
+
+    /// <summary>The tools grouped by declaring type: one generated class each.</summary>
+    public const string ToolTypes = nameof(ToolTypes);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AgentCost;
 using AgentCost.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,14 +7,19 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ResearchAgent;
 
-// A research agent that answers questions from a document library. It runs offline: the library is local and the
-// model is OfflineModel, a deterministic stand-in for a chat model, so the sample needs no network or API key.
+// A research agent that answers questions from a document library with a tool loop. It runs offline: the library is
+// local and the model is OfflineModel, a deterministic stand-in for a chat model that calls tools, so the sample needs
+// no network or API key. The search tool is [AgentTool] + [Cached]: a topic the model searched before is served from
+// the cache, even though the model, not this code, makes the call.
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddAgentCost();
 builder.Services.AddSingleton<DocumentLibrary>();
 builder.Services.AddSingleton<ResearchTools>();
-builder.Services.AddSingleton<IChatClient, OfflineModel>();
+// UseAgentCost() prices and records every model round trip (Researcher adds the tool loop around it). The offline
+// model reports its word counts as usage; its calls are priced as gpt-4o-mini, so the spend report below shows what
+// the run would have cost on that model.
+builder.Services.AddChatClient(new OfflineModel()).ConfigureOptions(static options => options.ModelId ??= "gpt-4o-mini").UseAgentCost();
 builder.Services.AddSingleton<Researcher>();
 
 using var host = builder.Build();
@@ -30,11 +36,21 @@ string[] questions =
     "How does a result cache differ from a token budget?",
 ];
 
+var runStarted = DateTimeOffset.UtcNow;
 var total = Stopwatch.StartNew();
 foreach (var question in questions)
 {
     Console.WriteLine($"Q: {question}");
+
+    // Each question is a task (cost per successful task) made in the method the report charges its calls to.
+    using var task = AgentTask.Begin("answer-question");
+    using var method = AgentCallContext.BeginMethod("ResearchAgent.Researcher.AnswerAsync");
     var answer = await researcher.AnswerAsync(question);
+    if (!string.IsNullOrWhiteSpace(answer))
+    {
+        task.Succeed();
+    }
+
     Console.WriteLine($"A: {answer}");
     Console.WriteLine();
 }
@@ -49,7 +65,12 @@ foreach (var statistics in AgentCostRuntime.Current.Cache.GetStatistics())
 }
 
 Console.WriteLine();
-Console.WriteLine($"Searches that reached the library: {tools.LibrarySearches} of {tools.SearchCalls} requested.");
-Console.WriteLine($"Time saved at {ResearchTools.SearchLatency.TotalMilliseconds:0} ms a search: about {(tools.SearchCalls - tools.LibrarySearches) * ResearchTools.SearchLatency.TotalMilliseconds:0} ms; run took {total.ElapsedMilliseconds} ms.");
+Console.WriteLine($"Searches that reached the library: {tools.LibrarySearches} of {researcher.ToolCalls} the model requested.");
+Console.WriteLine($"Time saved at {ResearchTools.SearchLatency.TotalMilliseconds:0} ms a search: about {(researcher.ToolCalls - tools.LibrarySearches) * ResearchTools.SearchLatency.TotalMilliseconds:0} ms; run took {total.ElapsedMilliseconds} ms.");
+
+Console.WriteLine();
+var spend = await host.Services.GetRequiredService<AgentCostRuntime>().Spending.GetReportAsync(runStarted, DateTimeOffset.UtcNow.AddSeconds(1));
+Console.WriteLine("(The offline model's usage is its word count, priced as gpt-4o-mini: what this run would have cost on that model.)");
+SpendReportPrinter.Print(spend, Console.Out);
 
 await host.StopAsync();

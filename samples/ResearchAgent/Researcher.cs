@@ -2,52 +2,29 @@ using Microsoft.Extensions.AI;
 
 namespace ResearchAgent;
 
-/// <summary>Breaks a question into topics, searches the library for each, and asks the model to answer from the findings.</summary>
+/// <summary>
+/// Answers a question with a tool loop: the model asks for searches, <see cref="FunctionInvokingChatClient"/> runs them
+/// through the generated tool functions (served from the cache when a query was searched before), and the model answers
+/// from the results.
+/// </summary>
 public sealed class Researcher(ResearchTools tools, IChatClient model)
 {
-    private static readonly HashSet<string> s_stopWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "how", "does", "do", "a", "an", "the", "what", "why", "would", "for", "from", "need", "against", "to", "of",
-        "save", "protect", "differ", "agent", "agent's", "money",
-    };
+    private readonly IChatClient _agent = new ChatClientBuilder(model).UseFunctionInvocation().Build();
+    private readonly ChatOptions _options = new() { Tools = [.. ResearchToolsAgentTools.Create(tools)] };
+    private int _toolCalls;
+
+    /// <summary>Tool calls the model asked for, served from the cache or not.</summary>
+    public int ToolCalls => Volatile.Read(ref _toolCalls);
 
     public async Task<string> AnswerAsync(string question, CancellationToken cancellationToken = default)
     {
-        var findings = new List<string>();
-        foreach (var topic in Topics(question))
-        {
-            tools.RecordSearchCall();
-
-            // SearchAsync is [Cached]: the generated interceptor serves a topic searched before from the cache.
-            var found = await tools.SearchAsync(topic, cancellationToken);
-            findings.Add($"[{topic}] {found}");
-        }
-
         var messages = new List<ChatMessage>
         {
-            new(ChatRole.System, "Answer the question in one or two sentences using only the findings."),
-            new(ChatRole.User, $"Question: {question}\nFindings:\n{string.Join('\n', findings)}"),
+            new(ChatRole.System, "Search the library for each topic of the question, then answer in one or two sentences using only what you found."),
+            new(ChatRole.User, question),
         };
-        var response = await model.GetResponseAsync(messages, cancellationToken: cancellationToken);
+        var response = await _agent.GetResponseAsync(messages, _options, cancellationToken);
+        Interlocked.Add(ref _toolCalls, response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Count());
         return response.Text;
-    }
-
-    // Topics are the question's content words, two at a time ("result cache", "token budget", ...).
-    private static IEnumerable<string> Topics(string question)
-    {
-        var words = question
-            .Split([' ', '?', ',', '.'], StringSplitOptions.RemoveEmptyEntries)
-            .Where(word => !s_stopWords.Contains(word))
-            .Select(word => word.ToLowerInvariant())
-            .ToArray();
-        for (var i = 0; i + 1 < words.Length; i += 2)
-        {
-            yield return words[i] + " " + words[i + 1];
-        }
-
-        if (words.Length % 2 == 1)
-        {
-            yield return words[^1];
-        }
     }
 }

@@ -259,6 +259,52 @@ public sealed class CompileAndRunTests
     }
 
     [Fact]
+    public async Task TokenBudgetMethodsRunInTheirScope()
+    {
+        var output = await RunAsync("""
+            public sealed class Agent
+            {
+                public string Seen = "";
+
+                [TokenBudget(3000, FinalAnswerReserve = 500)]
+                public void Note() => Seen += AgentCost.Budgets.TokenBudget.Current?.Total + ";";
+
+                [TokenBudget(2000, FinalAnswerReserve = 500)]
+                public async Task PlanAsync()
+                {
+                    await Task.Yield();
+                    Seen += AgentCost.Budgets.TokenBudget.Current?.Total + ";";
+                }
+
+                [TokenBudget(1000, FinalAnswerReserve = 100)]
+                [Cached]
+                public int Step(int n)
+                {
+                    Seen += AgentCost.Budgets.TokenBudget.Current?.Total + ";";
+                    return n;
+                }
+            }
+
+            public static class Program
+            {
+                public static async Task<string> Run()
+                {
+                    using var runtime = AgentCostRuntime.Create();
+                    using var scope = AgentCostRuntime.Use(runtime);
+                    var agent = new Agent();
+                    agent.Note();
+                    await agent.PlanAsync();
+                    agent.Step(1);
+                    agent.Step(1);
+                    return agent.Seen + (AgentCost.Budgets.TokenBudget.Current is null ? "closed" : "open");
+                }
+            }
+            """);
+
+        Assert.Equal("3000;2000;1000;closed", output);
+    }
+
+    [Fact]
     public async Task WithoutTheGeneratorEveryCallRuns()
     {
         // The control for the tests above: the same kind of program, compiled without interceptors.

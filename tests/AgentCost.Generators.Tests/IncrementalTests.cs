@@ -25,6 +25,7 @@ public sealed class IncrementalTests
             public Task<string> AskAsync(string prompt, CancellationToken cancellationToken) => Task.FromResult(prompt);
 
             [Cached]
+            [AgentTool]
             public static int Add(int left, int right) => left + right;
         }
 
@@ -45,6 +46,11 @@ public sealed class IncrementalTests
         """;
 
     private static readonly IncrementalStepRunReason[] s_unchanged = [IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged];
+
+    private static readonly HashSet<string> s_ownSteps = typeof(TrackingNames)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Select(field => (string)field.GetValue(null)!)
+        .ToHashSet();
 
     [Fact]
     public void EveryNamedStepIsTracked()
@@ -110,7 +116,7 @@ public sealed class IncrementalTests
 
         Assert.Contains(second.Result.TrackedSteps[TrackingNames.CallSites].SelectMany(s => s.Outputs), o => o.Reason == IncrementalStepRunReason.New);
         AssertReason(second.Result.TrackedSteps[TrackingNames.Interceptors], IncrementalStepRunReason.Modified);
-        AssertReason(second.Result.TrackedOutputSteps.Values.Single(), IncrementalStepRunReason.Modified);
+        AssertInterceptorsOutputModified(second.Result);
         Assert.Equal(3, second.GeneratedText!.Split("InterceptsLocationAttribute(1, ").Length - 1);
     }
 
@@ -126,7 +132,7 @@ public sealed class IncrementalTests
         var second = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(tools, edited), first.Driver);
 
         AssertReason(second.Result.TrackedSteps[TrackingNames.Interceptors], IncrementalStepRunReason.Modified);
-        AssertReason(second.Result.TrackedOutputSteps.Values.Single(), IncrementalStepRunReason.Modified);
+        AssertInterceptorsOutputModified(second.Result);
         Assert.Contains("version: 2", second.GeneratedText);
     }
 
@@ -149,7 +155,7 @@ public sealed class IncrementalTests
     {
         var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Program));
 
-        foreach (var (name, steps) in run.Result.TrackedSteps)
+        foreach (var (name, steps) in run.Result.TrackedSteps.Where(pair => s_ownSteps.Contains(pair.Key)))
         {
             foreach (var (value, _) in steps.SelectMany(step => step.Outputs))
             {
@@ -167,7 +173,8 @@ public sealed class IncrementalTests
 
     private static void AssertAllUnchanged(GeneratorRunResult result)
     {
-        foreach (var (name, steps) in result.TrackedSteps.Concat(result.TrackedOutputSteps))
+        // Roslyn's own steps behind ForAttributeWithMetadataName hold syntax by design and rerun on any edit of a file.
+        foreach (var (name, steps) in result.TrackedSteps.Where(pair => s_ownSteps.Contains(pair.Key)).Concat(result.TrackedOutputSteps))
         {
             foreach (var (_, reason) in steps.SelectMany(step => step.Outputs))
             {
@@ -175,6 +182,12 @@ public sealed class IncrementalTests
             }
         }
     }
+
+    // The interceptors file is written again; the tools' files, whose models did not change, need not be.
+    private static void AssertInterceptorsOutputModified(GeneratorRunResult result)
+        => Assert.Contains(
+            result.TrackedOutputSteps.Values.SelectMany(steps => steps).SelectMany(step => step.Outputs),
+            output => output.Reason == IncrementalStepRunReason.Modified);
 
     private static void AssertReason(IEnumerable<IncrementalGeneratorRunStep> steps, IncrementalStepRunReason expected)
         => Assert.All(steps.SelectMany(step => step.Outputs), output => Assert.Equal(expected, output.Reason));

@@ -43,6 +43,26 @@ public sealed partial class InterceptedCallTests
         { "nullable attributes", Members("[Cached] [return: System.Diagnostics.CodeAnalysis.MaybeNull] public static T M<T>([System.Diagnostics.CodeAnalysis.DisallowNull] T? x, [System.Diagnostics.CodeAnalysis.AllowNull] string y) => default; [Cached] [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(x))] public static string? N(string? x) => x; [Cached] [return: System.Diagnostics.CodeAnalysis.MaybeNull] public static string O([System.Diagnostics.CodeAnalysis.DisallowNull] string? x) => null;", "M<string>(\"a\", null) + N(\"b\").Length + O(\"c\")"), 3 },
     };
 
+    public static TheoryData<string, string, int> FactoryCases => new()
+    {
+        { "implicit this method group", Factory("[Cached] public string M(int x) => \"\";", "AIFunctionFactory.Create(M)"), 1 },
+        { "static method group", Factory("[Cached] public static string M(int x) => \"\";", "AIFunctionFactory.Create(Tools.M, \"m\")"), 1 },
+        { "generic method group", Factory("[Cached] public static T M<T>(T x) => x;", "AIFunctionFactory.Create(M<int>)"), 1 },
+        { "explicit delegate creation", Factory("[Cached] public string M(int x) => \"\";", "AIFunctionFactory.Create(new System.Func<int, string>(this.M))"), 1 },
+        { "options overload", Factory("[Cached] public string M(int x) => \"\";", "AIFunctionFactory.Create(M, new AIFunctionFactoryOptions { Name = \"m\" })"), 1 },
+        { "named arguments", Factory("[Cached] public string M(int x) => \"\";", "AIFunctionFactory.Create(description: \"d\", method: M)"), 1 },
+        { "interface receiver", Factory("public interface ITools { [Cached] string M(int x); }", "AIFunctionFactory.Create(((ITools)null!).M)"), 1 },
+        { "sync, Task and ValueTask results", Factory("[Cached] public int A(int x) => x; [Cached] public Task<string?> B() => Task.FromResult<string?>(null); [Cached] public ValueTask<int?> C(int? x) => new(x);", "new[] { AIFunctionFactory.Create(A), AIFunctionFactory.Create(B), AIFunctionFactory.Create(C) }"), 3 },
+        { "budget only, no result", Factory("[TokenBudget(100)] public void A(string x) { } [TokenBudget(100)] public Task B() => Task.CompletedTask; [TokenBudget(100)] public ValueTask C() => default;", "new[] { AIFunctionFactory.Create(A), AIFunctionFactory.Create(B), AIFunctionFactory.Create(C) }"), 3 },
+        { "special parameters", Factory("[Cached] public string M(AIFunctionArguments a, System.IServiceProvider? s, System.Threading.CancellationToken c, [NotCacheKey] string? trace = null) => \"\";", "AIFunctionFactory.Create(M)"), 1 },
+        { "method group in a lambda", Factory("[Cached] public string M(int x) => \"\";", "new System.Func<AIFunction>(() => AIFunctionFactory.Create(M))()"), 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(FactoryCases))]
+    public void FactoryCallIsInterceptedAndCompiles(string description, string source, int calls)
+        => IsInterceptedAndCompiles(description, source, calls);
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void IsInterceptedAndCompiles(string description, string source, int calls)
@@ -58,6 +78,21 @@ public sealed partial class InterceptedCallTests
 
     [GeneratedRegex(@"InterceptsLocationAttribute\(1, ")]
     private static partial Regex InterceptsLocation();
+
+    private static string Factory(string members, string expression) => $$"""
+        using System.Threading.Tasks;
+        using AgentCost;
+        using Microsoft.Extensions.AI;
+
+        namespace Sample;
+
+        public class Tools
+        {
+            {{members}}
+
+            public object? Run() => {{expression}};
+        }
+        """;
 
     private static string Members(string members, string expression) => $$"""
         using System.Threading.Tasks;

@@ -20,12 +20,19 @@ public sealed class RobustnessTests
         using System.Linq;
         using System.Threading;
         using System.Threading.Tasks;
+        using System.ComponentModel;
         using AgentCost;
+        using Microsoft.Extensions.AI;
 
         namespace Sample;
 
+        public enum Mode { Fast, Careful = 4 }
+
+        public sealed record Query(string Text, int Limit);
+
         public sealed class Tools
         {
+            [AgentTool(Name = "ask", Description = "Asks.")]
             [Cached(TtlSeconds = 60, Version = 2)]
             public async Task<string> AskAsync(string prompt, [NotCacheKey] string? traceId, CancellationToken cancellationToken = default)
             {
@@ -34,7 +41,9 @@ public sealed class RobustnessTests
             }
 
             [Cached]
-            public ValueTask<int?> CountAsync(IReadOnlyList<string> items) => new(items.Count);
+            [AgentTool]
+            [Description("Counts.")]
+            public ValueTask<int?> CountAsync(IReadOnlyList<string> items, Mode mode = Mode.Careful, Query? query = null, double scale = 1.5) => new(items.Count);
 
             [Cached]
             public static T Echo<T>(T value, params int[] extra) => value;
@@ -54,6 +63,7 @@ public sealed class RobustnessTests
             public static async Task<int> RunAsync(Tools tools, CancellationToken cancellationToken)
             {
                 var answer = await tools.AskAsync("question", null, cancellationToken);
+                var functions = new[] { AIFunctionFactory.Create(tools.AskAsync), AIFunctionFactory.Create(tools.CountAsync, "count") };
                 var count = await tools.CountAsync(new List<string> { answer });
                 Func<string, string> describe = name => tools.Describe((1, name));
                 var echoed = Tools.Echo<string?>(describe("x"), 1, 2) + Tools.Echo(new[] { 1 }).Length;
@@ -100,9 +110,9 @@ public sealed class RobustnessTests
             if (!compilation.GetParseDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error)
                 && !compilation.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error))
             {
-                var generated = run.OutputCompilation.SyntaxTrees.Last();
-                var problems = run.OutputCompilation.GetDiagnostics().Where(d => d.Location.SourceTree == generated && d.Severity == DiagnosticSeverity.Error).ToList();
-                Assert.True(problems.Count == 0, $"Variant {variant} compiles, its interceptors do not:\n{string.Join("\n", problems)}\n{text}\n{run.GeneratedText}");
+                var generated = run.OutputCompilation.SyntaxTrees.Except(compilation.SyntaxTrees).ToHashSet();
+                var problems = run.OutputCompilation.GetDiagnostics().Where(d => d.Location.SourceTree is { } tree && generated.Contains(tree) && d.Severity == DiagnosticSeverity.Error).ToList();
+                Assert.True(problems.Count == 0, $"Variant {variant} compiles, its generated code does not:\n{string.Join("\n", problems)}\n{text}\n{run.AllGeneratedText}");
             }
         }
 

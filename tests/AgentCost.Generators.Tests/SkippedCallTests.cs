@@ -52,6 +52,14 @@ public sealed class SkippedCallTests
         { "nameof", Members("[Cached] public static string M(int x) => \"\";", "nameof(M)") },
         { "delegate", Members("[Cached] public static string M(int x) => \"\";", "new System.Func<int, string>(M)(1)") },
         { "unannotated", Members("public static string M(int x) => \"\";", "M(1)") },
+        { "void return with a budget and a cache", Members("[Cached] [TokenBudget(100)] public static void M(int x) { }", "M(1)", statement: true) },
+        { "factory: unannotated method group", Factory("public string M(int x) => \"\";", "M") },
+        { "factory: extension method group", Factory(string.Empty, "this.M") + "public static class E { [AgentCost.Cached] public static string M(this Sample.Tools t, int x) => \"\"; }\n" },
+        { "factory: base method group", Factory("public override string M(int x) => \"\";", "base.M").Replace("public class Tools", "public class Tools : B") + "public class B { [AgentCost.Cached] public virtual string M(int x) => \"\"; }\n" },
+        { "factory: struct receiver", Factory(string.Empty, "default(S).M") + "public struct S { [AgentCost.Cached] public string M(int x) => \"\"; }\n" },
+        { "factory: private method group", Factory("[Cached] private string M(int x) => \"\";", "M") },
+        { "factory: delegate in a variable", Factory("[Cached] public string M(int x) => \"\";", "Pick()") + " public static class Holder { }" },
+        { "factory: MethodInfo overload", Factory("[Cached] public string M(int x) => \"\";", "typeof(Tools).GetMethod(\"M\")!, this") },
     };
 
     [Theory]
@@ -67,6 +75,49 @@ public sealed class SkippedCallTests
         Assert.Empty(run.Result.Diagnostics);
         Assert.True(run.GeneratedText is null, $"{description}: {run.GeneratedText}");
     }
+
+    public static TheoryData<string, string> FactoryCases
+    {
+        get
+        {
+            var cases = new TheoryData<string, string>();
+            foreach (var row in Cases)
+            {
+                if (((string)row[0]).StartsWith("factory:", StringComparison.Ordinal))
+                {
+                    cases.Add((string)row[0], (string)row[1]);
+                }
+            }
+
+            return cases;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(FactoryCases))]
+    public void FactoryCasesAreSkippedForTheirShapeNotForBrokenCode(string description, string source)
+    {
+        var errors = GeneratorHarness.CreateCompilation(source).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, $"{description}: {string.Join(Environment.NewLine, errors)}");
+    }
+
+    // A class with the given members, and a method that hands the given delegate expression to AIFunctionFactory.Create.
+    private static string Factory(string members, string argument) => $$"""
+        using System;
+        using AgentCost;
+        using Microsoft.Extensions.AI;
+
+        namespace Sample;
+
+        public class Tools
+        {
+            {{members}}
+
+            public Delegate Pick() => new Func<int, string>(x => x.ToString());
+
+            public AIFunction Run() => AIFunctionFactory.Create({{argument}});
+        }
+        """;
 
     // A class with the given members, and a method that makes the given call.
     private static string Members(string members, string call, bool statement = false) => $$"""

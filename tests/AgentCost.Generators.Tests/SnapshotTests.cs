@@ -221,6 +221,48 @@ public sealed class SnapshotTests
         """);
 
     [Fact]
+    public void TokenBudgetMethods() => Verify("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        using AgentCost;
+        using AgentCost.Budgets;
+
+        namespace Sample;
+
+        public sealed class Agent
+        {
+            [TokenBudget(8000, FinalAnswerReserve = 2000, MinStepTokens = 500, OverflowPolicy = BudgetOverflowPolicy.TrimOldest)]
+            public Task<string> ResearchAsync(string question, CancellationToken cancellationToken) => Task.FromResult(question);
+
+            [TokenBudget(4000)]
+            [Cached(Version = 2)]
+            public string Summarize(string text) => text;
+
+            [TokenBudget(1000)]
+            public void Note(string text)
+            {
+            }
+
+            [TokenBudget(1000)]
+            public Task PlanAsync() => Task.CompletedTask;
+
+            [TokenBudget(1000)]
+            public ValueTask ReflectAsync(int depth) => default;
+        }
+
+        public static class Program
+        {
+            public static async Task<string> Run(Agent agent)
+            {
+                agent.Note("n");
+                await agent.PlanAsync();
+                await agent.ReflectAsync(2);
+                return await agent.ResearchAsync("q", CancellationToken.None) + agent.Summarize("t");
+            }
+        }
+        """);
+
+    [Fact]
     public void MethodFromReferencedAssembly()
     {
         var library = GeneratorHarness.CreateLibraryReference("""

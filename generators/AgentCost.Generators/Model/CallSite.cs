@@ -2,10 +2,24 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace AgentCost.Generators.Model;
 
-/// <summary>One invocation of an intercepted method.</summary>
-/// <param name="Method">The method the invocation targets.</param>
+/// <summary>One intercepted invocation.</summary>
+/// <param name="Method">The annotated method the invocation targets or, for a tool factory call, hands to the factory.</param>
+/// <param name="Kind">A call of the method, or an <c>AIFunctionFactory.Create</c> call given the method as a method group.</param>
 /// <param name="Location">Where the invocation is, as the <c>InterceptsLocation</c> attribute names it.</param>
-internal sealed record CallSite(InterceptedMethod Method, CallLocation Location);
+internal sealed record CallSite(InterceptedMethod Method, InterceptionKind Kind, CallLocation Location);
+
+/// <summary>What an interceptor replaces.</summary>
+internal enum InterceptionKind
+{
+    /// <summary>A call of the annotated method.</summary>
+    Call,
+
+    /// <summary><c>AIFunctionFactory.Create(Delegate method, string? name, string? description, JsonSerializerOptions? serializerOptions)</c>.</summary>
+    ToolFactory,
+
+    /// <summary><c>AIFunctionFactory.Create(Delegate method, AIFunctionFactoryOptions? options)</c>.</summary>
+    ToolFactoryWithOptions,
+}
 
 /// <summary>Where an intercepted invocation is.</summary>
 /// <param name="Interceptable">The compiler's location of the invocation.</param>

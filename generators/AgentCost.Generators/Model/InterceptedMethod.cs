@@ -14,12 +14,15 @@ namespace AgentCost.Generators.Model;
 /// <param name="Kind">Static, instance or extension.</param>
 /// <param name="ReturnKind">Which entry point serves the method.</param>
 /// <param name="ReturnType">The return type as C# source, with nullable annotations.</param>
+/// <param name="ResultType">The result as C# source: the return type, or the task's result type; empty for no result.</param>
 /// <param name="ReturnMayBeNull">
 /// Whether the method may return null where its return type does not say so (<c>[return: MaybeNull]</c>), or may return
 /// a null task.
 /// </param>
 /// <param name="Parameters">All parameters in declaration order; an extension method's <c>this</c> parameter first.</param>
-/// <param name="Cache">The caching settings.</param>
+/// <param name="Cache">The caching settings, when the method is <c>[Cached]</c>.</param>
+/// <param name="Budget">The token budget, when the method has <c>[TokenBudget]</c>.</param>
+/// <param name="Task">The task settings, when the method has <c>[AgentTask]</c>.</param>
 /// <param name="SuppressedDiagnostics">Obsolete and experimental diagnostics that naming the method or its types reports.</param>
 internal sealed record InterceptedMethod(
     string DeclaringTypeName,
@@ -30,9 +33,12 @@ internal sealed record InterceptedMethod(
     CallKind Kind,
     ReturnKind ReturnKind,
     string ReturnType,
+    string ResultType,
     bool ReturnMayBeNull,
     EquatableArray<ParameterModel> Parameters,
-    CacheSettings Cache,
+    CacheSettings? Cache,
+    BudgetSettings? Budget,
+    TaskSettings? Task,
     EquatableArray<string> SuppressedDiagnostics)
 {
     /// <summary>Identifies the method to the runtime: all call sites with the same identity share one descriptor.</summary>

@@ -17,5 +17,6 @@ internal sealed record InterceptorSet(
 /// <summary>One interceptor method and the call sites it replaces.</summary>
 /// <param name="DescriptorIndex">The index of the method's descriptor in <see cref="InterceptorSet.Descriptors"/>.</param>
 /// <param name="Method">The intercepted method, as the interceptor's signature needs it.</param>
+/// <param name="Kind">Whether the interceptor replaces calls of the method or tool factory calls given it.</param>
 /// <param name="Locations">The call sites, ordered by file and position.</param>
-internal sealed record Interceptor(int DescriptorIndex, InterceptedMethod Method, EquatableArray<CallLocation> Locations);
+internal sealed record Interceptor(int DescriptorIndex, InterceptedMethod Method, InterceptionKind Kind, EquatableArray<CallLocation> Locations);

@@ -11,4 +11,19 @@ internal enum ReturnKind
 
     /// <summary><c>ValueTask&lt;T&gt;</c>: <c>AgentMethodInvoker.InvokeValueTaskAsync</c>.</summary>
     ValueTask,
+
+    /// <summary>No result (<c>void</c>): <c>AgentMethodInvoker.InvokeVoid</c>. Only for methods that are not cached.</summary>
+    Void,
+
+    /// <summary>A non-generic <c>Task</c>: <c>AgentMethodInvoker.InvokeTaskAsync</c>. Only for methods that are not cached.</summary>
+    TaskVoid,
+
+    /// <summary>A non-generic <c>ValueTask</c>: <c>AgentMethodInvoker.InvokeValueTaskAsync</c>. Only for methods that are not cached.</summary>
+    ValueTaskVoid,
+}
+
+internal static class ReturnKindExtensions
+{
+    /// <summary>Whether the method returns a result that can be cached and marshalled.</summary>
+    public static bool HasResult(this ReturnKind kind) => kind is ReturnKind.Value or ReturnKind.Task or ReturnKind.ValueTask;
 }

@@ -1,3 +1,5 @@
+using AgentCost.Interception;
+
 namespace AgentCost.Caching;
 
 /// <summary>The original method, in whichever of its three shapes it was declared.</summary>
@@ -12,6 +14,21 @@ internal readonly struct MethodBody<TArgs, TResult>
     public MethodBody(Func<TArgs, Task<TResult>> task) => _task = task;
 
     public MethodBody(Func<TArgs, ValueTask<TResult>> valueTask) => _valueTask = valueTask;
+
+    /// <summary>Runs the method as the current agent method (<see cref="AgentCallContext"/>), for the spend it causes.</summary>
+    public ValueTask<TResult> RunAsync(TArgs args, AgentMethod method)
+    {
+        // The method's own flow keeps the context across its awaits; the caller's is restored when it returns.
+        var previous = AgentCallContext.Enter(method);
+        try
+        {
+            return RunAsync(args);
+        }
+        finally
+        {
+            AgentCallContext.Exit(method, previous);
+        }
+    }
 
     public ValueTask<TResult> RunAsync(TArgs args)
     {

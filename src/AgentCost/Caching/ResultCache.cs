@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using AgentCost.Interception;
+using AgentCost.Spending;
 using AgentCost.Telemetry;
 using Microsoft.Extensions.Caching.Hybrid;
 
@@ -11,6 +12,15 @@ namespace AgentCost.Caching;
 /// with any registered <c>IDistributedCache</c> as second level. Concurrent identical misses run the method once;
 /// exceptions are never cached.
 /// </summary>
+/// <remarks>
+/// <para>Keys include the tenant of <see cref="AgentCostContext"/>, so one tenant is never served another's result.</para>
+/// <para>Savings: while a miss runs the method, the model spend it causes is summed, and kept in a side table keyed by
+/// the entry's cache key (not in the entry itself, so that the format of entries in a shared second-level cache does
+/// not change and other replicas can still read them). A later hit of that key credits that amount as saved
+/// (<see cref="SpendReport.ResultCacheSavings"/>). The table is in-process and bounded: a hit of an entry made by another
+/// replica, or forgotten when the table was full, saves an unknown amount and is not credited. Methods whose misses
+/// never spent anything do no lookup at all.</para>
+/// </remarks>
 public sealed class ResultCache
 {
     private readonly HybridCache _cache;
@@ -19,9 +29,13 @@ public sealed class ResultCache
     private readonly AgentCostMetrics _metrics;
     private readonly ConcurrentDictionary<AgentMethod, MethodEntry> _methods = new();
     private readonly RecentKeys _recentKeys = new();
+    private readonly ConcurrentDictionary<string, long> _missCosts = new(StringComparer.Ordinal);
+    private readonly SpendMonitor? _spending;
+    private int _missCostCount;
 
-    internal ResultCache(HybridCache cache, ResultCacheOptions options, AgentCostMetrics metrics, JsonSerializerOptions? keySerializerOptions)
+    internal ResultCache(HybridCache cache, ResultCacheOptions options, AgentCostMetrics metrics, JsonSerializerOptions? keySerializerOptions, SpendMonitor? spending = null)
     {
+        _spending = spending;
         _cache = cache;
         _options = options;
         _metrics = metrics;
@@ -57,7 +71,7 @@ public sealed class ResultCache
     /// <summary>Computes the cache key of a call.</summary>
     internal string CreateKey<TArgs>(AgentMethod method, in TArgs args, CacheKeyWriter<TArgs>? writeKey)
     {
-        var builder = new CacheKeyBuilder(method, partition: null, _keySerializerOptions);
+        var builder = new CacheKeyBuilder(method, partition: AgentCostContext.Current?.Tenant, _keySerializerOptions);
         try
         {
             writeKey?.Invoke(ref builder, in args);
@@ -85,12 +99,12 @@ public sealed class ResultCache
     {
         if (!_options.Enabled || method.Cache is null)
         {
-            return body.RunAsync(args);
+            return body.RunAsync(args, method);
         }
 
         var entry = _methods.GetOrAdd(method, static (m, options) => new MethodEntry(m, options), _options);
         var key = CreateKey(method, in args, writeKey);
-        var invocation = CacheInvocation<TArgs, TResult>.Rent(in args, body);
+        var invocation = CacheInvocation<TArgs, TResult>.Rent(in args, body, method, key, this);
         var pending = _cache.GetOrCreateAsync(key, invocation, CacheInvocation<TArgs, TResult>.Factory, entry.EntryOptions, tags: null, cancellationToken);
 
         if (pending.IsCompletedSuccessfully)
@@ -99,6 +113,11 @@ public sealed class ResultCache
             var ran = invocation.Ran;
             invocation.Return();
             Record(entry, ran);
+            if (!ran && entry.HasSpend)
+            {
+                CreditHit(entry, key);
+            }
+
             if (ran && result is null && !_options.CacheNullResults)
             {
                 return ForgetAsync(key, result);
@@ -133,6 +152,11 @@ public sealed class ResultCache
         }
 
         Record(entry, invocation.Ran);
+        if (!invocation.Ran && entry.HasSpend)
+        {
+            CreditHit(entry, key);
+        }
+
         if (invocation.Ran && result is null && !_options.CacheNullResults)
         {
             await _cache.RemoveAsync(key).ConfigureAwait(false);
@@ -145,6 +169,44 @@ public sealed class ResultCache
     {
         await _cache.RemoveAsync(key).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>Keeps what the model calls of a miss cost, for the hits of its entry.</summary>
+    internal void RecordMissSpend(AgentMethod method, string key, long units)
+    {
+        if (!_methods.TryGetValue(method, out var entry))
+        {
+            return;
+        }
+
+        if (units <= 0)
+        {
+            if (entry.HasSpend)
+            {
+                _missCosts.TryRemove(key, out _);
+            }
+
+            return;
+        }
+
+        entry.HasSpend = true;
+        if (Interlocked.Increment(ref _missCostCount) > MissCostCapacity)
+        {
+            _missCosts.Clear();
+            Interlocked.Exchange(ref _missCostCount, 1);
+        }
+
+        _missCosts[key] = units;
+    }
+
+    private const int MissCostCapacity = 16_384;
+
+    private void CreditHit(MethodEntry entry, string key)
+    {
+        if (_spending is not null && _missCosts.TryGetValue(key, out var units) && units > 0)
+        {
+            _spending.CreditCacheHit(entry.Method, units);
+        }
     }
 
     private void Record(MethodEntry entry, bool ran)
@@ -171,6 +233,7 @@ public sealed class ResultCache
     {
         public long Hits;
         public long Misses;
+        public volatile bool HasSpend;
 
         public AgentMethod Method { get; } = method;
 

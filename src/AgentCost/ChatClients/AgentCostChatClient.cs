@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using AgentCost.Budgets;
 using AgentCost.Hosting;
+using AgentCost.Spending;
 using AgentCost.Tokens;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -72,10 +73,11 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        var runtime = _runtime ?? AgentCostRuntime.Current;
         var budget = TokenBudget.Current;
-        return budget is null
+        return budget is null && !runtime.Spending.IsEnabled
             ? base.GetResponseAsync(messages, options, cancellationToken)
-            : GetBudgetedResponseAsync(budget, messages, options, cancellationToken);
+            : GetTrackedResponseAsync(runtime, budget, messages, options, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -83,17 +85,19 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
 
-        // The budget is the caller's; the reservation is taken only once enumeration starts, so that a stream that
-        // is never enumerated holds nothing.
+        // The budget and the attribution are the caller's; reservations are taken only once enumeration starts, so
+        // that a stream that is never enumerated holds nothing.
+        var runtime = _runtime ?? AgentCostRuntime.Current;
         var budget = TokenBudget.Current;
-        return budget is null
+        return budget is null && !runtime.Spending.IsEnabled
             ? base.GetStreamingResponseAsync(messages, options, cancellationToken)
-            : GetBudgetedStreamAsync(budget, messages, options, cancellationToken);
+            : GetTrackedStreamAsync(runtime, budget, messages, options, cancellationToken);
     }
 
-    private async Task<ChatResponse> GetBudgetedResponseAsync(TokenBudget budget, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
+    private async Task<ChatResponse> GetTrackedResponseAsync(
+        AgentCostRuntime runtime, TokenBudget? budget, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
-        var call = Admit(budget, messages, options);
+        var call = Admit(runtime, budget, messages, options);
         ChatResponse response;
         try
         {
@@ -102,7 +106,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
         catch (OperationCanceledException)
         {
             // The provider may have read the prompt before the call was abandoned.
-            call.Settle(usage: null, outputTokens: 0);
+            await call.SettleAsync(usage: null, outputTokens: 0, responseModelId: null).ConfigureAwait(false);
             throw;
         }
         catch
@@ -111,16 +115,18 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
             throw;
         }
 
-        call.Settle(response.Usage, response.Usage?.OutputTokenCount is null ? call.Counter.CountOutput(response.Messages) : 0);
+        var outputTokens = response.Usage?.OutputTokenCount is null ? call.Counter.CountOutput(response.Messages) : 0;
+        await call.SettleAsync(response.Usage, outputTokens, response.ModelId).ConfigureAwait(false);
         return response;
     }
 
-    private async IAsyncEnumerable<ChatResponseUpdate> GetBudgetedStreamAsync(
-        TokenBudget budget, IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ChatResponseUpdate> GetTrackedStreamAsync(
+        AgentCostRuntime runtime, TokenBudget? budget, IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var call = Admit(budget, messages, options);
+        var call = Admit(runtime, budget, messages, options);
         var updates = new List<ChatResponseUpdate>();
         UsageDetails? usage = null;
+        string? responseModelId = null;
         var completed = false;
         try
         {
@@ -134,6 +140,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
                     }
                 }
 
+                responseModelId ??= update.ModelId;
                 updates.Add(update);
                 yield return update;
             }
@@ -146,7 +153,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
             {
                 // Finished, abandoned by the consumer or cancelled: charge the report, else what was streamed.
                 var outputTokens = usage?.OutputTokenCount is null && updates.Count > 0 ? call.Counter.CountOutput(updates.ToChatResponse().Messages) : 0;
-                call.Settle(usage, outputTokens);
+                await call.SettleAsync(usage, outputTokens, responseModelId).ConfigureAwait(false);
             }
             else
             {
@@ -156,13 +163,48 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
         }
     }
 
-    private BudgetedCall Admit(TokenBudget budget, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    private TrackedCall Admit(AgentCostRuntime runtime, TokenBudget? budget, IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
-        var runtime = _runtime ?? AgentCostRuntime.Current;
-        var modelId = options?.ModelId ?? GetMetadata()?.DefaultModelId;
-        var counter = _tokenCounter ?? runtime.Tokenizers.GetCounter(modelId);
-        var list = messages as IList<ChatMessage> ?? messages.ToList();
-        var promptTokens = counter.CountRequest(list, options);
+        var metadata = GetMetadata();
+        var modelId = options?.ModelId ?? metadata?.DefaultModelId;
+
+        // Attribution (method, tenant, task) and the spend budgets that apply; refuses a model without a price in them.
+        var spend = runtime.Spending.IsEnabled ? runtime.Spending.Open(modelId) : null;
+        var call = new TrackedCall(runtime, budget, spend, _tokenCounter, messages, options, modelId, metadata?.ProviderName);
+        if (budget is not null)
+        {
+            AdmitToTokenBudget(runtime, budget, call);
+        }
+
+        if (spend is { NeedsReservation: true })
+        {
+            var wantedOutput = call.Options?.MaxOutputTokens ?? _defaultMaxOutputTokens;
+            var minOutput = Math.Max(1, Math.Min(wantedOutput ?? int.MaxValue, _minOutputTokens));
+            try
+            {
+                spend.Reserve(call.PromptTokens, wantedOutput, minOutput);
+            }
+            catch
+            {
+                call.Release();
+                throw;
+            }
+
+            if (spend.MaxOutputTokens is { } limit && limit != call.Options?.MaxOutputTokens)
+            {
+                call.LimitOutput(limit);
+            }
+        }
+
+        return call;
+    }
+
+    private void AdmitToTokenBudget(AgentCostRuntime runtime, TokenBudget budget, TrackedCall call)
+    {
+        var counter = call.Counter;
+        var list = call.MessageList;
+        var options = call.Options;
+        var promptTokens = call.PromptTokens;
         var wantedOutput = options?.MaxOutputTokens ?? _defaultMaxOutputTokens;
         var minOutput = Math.Max(1, Math.Min(wantedOutput ?? int.MaxValue, _minOutputTokens));
 
@@ -180,6 +222,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
                     Log.PromptTrimmed(_logger, budget.Name, promptTokens, trimmedTokens, dropped);
                     list = trimmed;
                     promptTokens = trimmedTokens;
+                    call.Trimmed(trimmed, trimmedTokens);
                     continue;
                 }
 
@@ -190,9 +233,9 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
             var reservation = promptTokens + maxOutput;
             if (budget.TryReserve(reservation) is null)
             {
-                var clamped = options?.Clone() ?? new ChatOptions();
-                clamped.MaxOutputTokens = maxOutput;
-                return new BudgetedCall(runtime, budget, counter, list, clamped, modelId, promptTokens, reservation);
+                call.Reserved(reservation);
+                call.LimitOutput(maxOutput);
+                return;
             }
 
             // Another call took part of the budget between the check and the reservation: look again.
@@ -204,6 +247,10 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
         var refusing = budget.Tightest;
         budget.CountRefusal();
         runtime.Metrics.BudgetExhausted.Add(1, new KeyValuePair<string, object?>("agentcost.budget", refusing.Name));
+        runtime.Metrics.CallsRefused.Add(
+            1,
+            new KeyValuePair<string, object?>("reason", "token_budget"),
+            new KeyValuePair<string, object?>("agentcost.budget", refusing.Name));
         var exception = new TokenBudgetExceededException(refusing, promptTokens + minOutput, promptTokens);
         Log.CallRefused(_logger, refusing.Name, exception.RequestedTokens, exception.AvailableTokens, refusing.Used, refusing.Total);
         return exception;
@@ -211,52 +258,113 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
 
     private ChatClientMetadata? GetMetadata() => _metadata ??= InnerClient.GetService<ChatClientMetadata>();
 
-    /// <summary>One admitted call: what it reserved, and how to settle it.</summary>
-    private sealed class BudgetedCall(
-        AgentCostRuntime runtime, TokenBudget budget, TokenCounter counter, IList<ChatMessage> messages, ChatOptions options, string? modelId, int promptTokens, int reserved)
+    /// <summary>One admitted call: its messages and options as sent, what it reserved, and how to settle it.</summary>
+    private sealed class TrackedCall(
+        AgentCostRuntime runtime,
+        TokenBudget? budget,
+        SpendReservation? spend,
+        TokenCounter? tokenCounter,
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options,
+        string? modelId,
+        string? providerName)
     {
+        private readonly ChatOptions? _callerOptions = options;
+        private TokenCounter? _counter = tokenCounter;
+        private IEnumerable<ChatMessage> _messages = messages;
+        private int? _promptTokens;
+        private int _reservedTokens;
         private int _settled;
 
-        public TokenCounter Counter => counter;
+        public TokenCounter Counter => _counter ??= runtime.Tokenizers.GetCounter(modelId);
 
-        public IList<ChatMessage> Messages => messages;
+        public IEnumerable<ChatMessage> Messages => _messages;
 
-        public ChatOptions Options => options;
+        /// <summary>The messages as a list, made once, so that a lazy sequence is read only once.</summary>
+        public IList<ChatMessage> MessageList => _messages as IList<ChatMessage> ?? (IList<ChatMessage>)(_messages = _messages.ToList());
 
-        /// <summary>Charges the reported usage; figures the provider did not report are the local counts, marked estimated.</summary>
-        public void Settle(UsageDetails? usage, int outputTokens)
+        public ChatOptions? Options { get; private set; } = options;
+
+        /// <summary>The counted prompt, counted on first use.</summary>
+        public int PromptTokens => _promptTokens ??= Counter.CountRequest(MessageList, Options);
+
+        public void Trimmed(IList<ChatMessage> trimmed, int promptTokens)
+        {
+            _messages = trimmed;
+            _promptTokens = promptTokens;
+        }
+
+        public void Reserved(int tokens) => _reservedTokens = tokens;
+
+        /// <summary>Sends the call with <paramref name="maxOutputTokens"/>, on a copy of the caller's options.</summary>
+        public void LimitOutput(int maxOutputTokens)
+        {
+            var limited = ReferenceEquals(Options, _callerOptions) ? _callerOptions?.Clone() ?? new ChatOptions() : Options!;
+            limited.MaxOutputTokens = Math.Min(maxOutputTokens, limited.MaxOutputTokens ?? int.MaxValue);
+            Options = limited;
+        }
+
+        /// <summary>
+        /// Charges the reported usage to the token budget and the spend budgets and writes the ledger row; figures the
+        /// provider did not report are the local counts, marked estimated.
+        /// </summary>
+        public ValueTask SettleAsync(UsageDetails? usage, int outputTokens, string? responseModelId)
         {
             if (Interlocked.Exchange(ref _settled, 1) != 0)
             {
-                return;
+                return ValueTask.CompletedTask;
             }
 
             var estimated = usage?.InputTokenCount is null || usage.OutputTokenCount is null;
-            var charge = new TokenCharge(
-                usage?.InputTokenCount ?? promptTokens,
-                usage?.OutputTokenCount ?? outputTokens,
-                usage?.CachedInputTokenCount ?? 0,
-                usage?.ReasoningTokenCount ?? 0,
-                estimated);
-            budget.Settle(reserved, charge);
-            Record(charge.PromptTokens, "input", charge.IsEstimated);
-            Record(charge.CompletionTokens, "output", charge.IsEstimated);
+            var inputTokens = usage?.InputTokenCount ?? PromptTokens;
+            var output = usage?.OutputTokenCount ?? outputTokens;
+            if (budget is not null)
+            {
+                budget.Settle(_reservedTokens, new TokenCharge(
+                    inputTokens,
+                    output,
+                    usage?.CachedInputTokenCount ?? 0,
+                    usage?.ReasoningTokenCount ?? 0,
+                    estimated));
+            }
+
+            Record(inputTokens, "input", estimated, responseModelId);
+            Record(output, "output", estimated, responseModelId);
+            if (spend is null)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            var pending = spend.SettleAsync(usage, inputTokens, output, responseModelId);
+            return pending.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(pending.AsTask());
         }
 
         public void Release()
         {
             if (Interlocked.Exchange(ref _settled, 1) == 0)
             {
-                budget.Release(reserved);
+                if (budget is not null && _reservedTokens > 0)
+                {
+                    budget.Release(_reservedTokens);
+                }
+
+                spend?.Release();
             }
         }
 
-        private void Record(long tokens, string type, bool estimated)
+        // The token usage of a call, with OpenTelemetry's gen_ai.* attributes.
+        private void Record(long tokens, string type, bool estimated, string? responseModelId)
         {
+            var histogram = runtime.Metrics.TokenUsage;
+            if (!histogram.Enabled)
+            {
+                return;
+            }
+
             var tags = new TagList
             {
+                { "gen_ai.operation.name", "chat" },
                 { "gen_ai.token.type", type },
-                { "agentcost.budget", budget.Name },
                 { "agentcost.estimated", estimated },
             };
             if (modelId is not null)
@@ -264,7 +372,22 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
                 tags.Add("gen_ai.request.model", modelId);
             }
 
-            runtime.Metrics.TokenUsage.Record(tokens, tags);
+            if (responseModelId is not null)
+            {
+                tags.Add("gen_ai.response.model", responseModelId);
+            }
+
+            if (providerName is not null)
+            {
+                tags.Add("gen_ai.provider.name", providerName);
+            }
+
+            if (budget is not null)
+            {
+                tags.Add("agentcost.budget", budget.Name);
+            }
+
+            histogram.Record(tokens, tags);
         }
     }
 

@@ -1,4 +1,5 @@
 using AgentCost.Caching;
+using AgentCost.Spending;
 using AgentCost.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,9 @@ internal sealed class AgentCostOptionsValidator : IValidateOptions<AgentCostOpti
         }
 
         ValidateTokens(options.Tokens, failures);
+        SpendingValidation.ValidatePricing(options.Pricing, failures);
+        SpendingValidation.ValidateSpending(options.Spending, failures);
+        AgentCost.Routing.RoutingValidation.Validate(options.Routing, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

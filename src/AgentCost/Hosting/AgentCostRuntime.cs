@@ -1,9 +1,11 @@
 using AgentCost.Caching;
+using AgentCost.Spending;
 using AgentCost.Telemetry;
 using AgentCost.Tokens;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
@@ -32,13 +34,34 @@ public sealed class AgentCostRuntime : IDisposable
     /// How record and class arguments are serialised into cache keys; <see langword="null"/> uses reflection where the
     /// application allows it. Trimmed and native AOT applications pass options with their source-generated resolver.
     /// </param>
+    /// <param name="ledger">Where settled model calls are recorded; <see langword="null"/> keeps them in memory (<see cref="InMemorySpendLedger"/>).</param>
+    /// <param name="timeProvider">The clock of spend periods, ledger rows and tasks; <see langword="null"/> for the system clock.</param>
+    /// <param name="loggerFactory">Where spend alerts and refusals are logged; <see langword="null"/> for none.</param>
+    /// <param name="alertHandlers">Receivers of spend alerts, besides <see cref="SpendMonitor.ThresholdReached"/>.</param>
     /// <exception cref="OptionsValidationException">The settings are invalid.</exception>
-    public AgentCostRuntime(IOptions<AgentCostOptions> options, HybridCache cache, IMeterFactory? meterFactory = null, JsonSerializerOptions? keySerializerOptions = null)
-        : this(options, cache, meterFactory, keySerializerOptions, ownedServices: null)
+    public AgentCostRuntime(
+        IOptions<AgentCostOptions> options,
+        HybridCache cache,
+        IMeterFactory? meterFactory = null,
+        JsonSerializerOptions? keySerializerOptions = null,
+        ISpendLedger? ledger = null,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null,
+        IEnumerable<ISpendAlertHandler>? alertHandlers = null)
+        : this(options, cache, meterFactory, keySerializerOptions, ownedServices: null, ledger, timeProvider, loggerFactory, alertHandlers)
     {
     }
 
-    private AgentCostRuntime(IOptions<AgentCostOptions> options, HybridCache cache, IMeterFactory? meterFactory, JsonSerializerOptions? keySerializerOptions, IDisposable? ownedServices)
+    private AgentCostRuntime(
+        IOptions<AgentCostOptions> options,
+        HybridCache cache,
+        IMeterFactory? meterFactory,
+        JsonSerializerOptions? keySerializerOptions,
+        IDisposable? ownedServices,
+        ISpendLedger? ledger,
+        TimeProvider? timeProvider,
+        ILoggerFactory? loggerFactory,
+        IEnumerable<ISpendAlertHandler>? alertHandlers)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
@@ -46,7 +69,14 @@ public sealed class AgentCostRuntime : IDisposable
         AgentCostOptionsValidator.ThrowIfInvalid(Options);
         _metrics = new AgentCostMetrics(meterFactory);
         _ownedServices = ownedServices;
-        Cache = new ResultCache(cache, Options.Cache, _metrics, keySerializerOptions);
+        Spending = new SpendMonitor(
+            Options,
+            ledger ?? new InMemorySpendLedger(Options.Spending.InMemoryLedgerCapacity),
+            timeProvider ?? TimeProvider.System,
+            _metrics,
+            loggerFactory?.CreateLogger<SpendMonitor>(),
+            alertHandlers);
+        Cache = new ResultCache(cache, Options.Cache, _metrics, keySerializerOptions, Spending);
         Tokenizers = new TokenizerRegistry(Options.Tokens);
     }
 
@@ -78,6 +108,9 @@ public sealed class AgentCostRuntime : IDisposable
     /// <summary>The tokenizers budgets count with, chosen by model id (settings <c>AgentCost:Tokens</c>).</summary>
     public TokenizerRegistry Tokenizers { get; }
 
+    /// <summary>The spend monitor: prices, spend budgets, alerts, the ledger and reports (settings <c>AgentCost:Pricing</c> and <c>AgentCost:Spending</c>).</summary>
+    public SpendMonitor Spending { get; }
+
     /// <summary>The instruments of the <c>AgentCost</c> meter, for the chat client.</summary>
     internal AgentCostMetrics Metrics => _metrics;
 
@@ -85,11 +118,17 @@ public sealed class AgentCostRuntime : IDisposable
     /// Creates a self-contained runtime with an in-process <see cref="HybridCache"/>.
     /// </summary>
     /// <param name="options">The settings; <see langword="null"/> for the defaults.</param>
-    /// <param name="timeProvider">The clock for cache expiry; <see langword="null"/> for the system clock.</param>
+    /// <param name="timeProvider">The clock for cache expiry and spend periods; <see langword="null"/> for the system clock.</param>
     /// <param name="meterFactory">The factory of the <c>AgentCost</c> meter; <see langword="null"/> creates a plain meter.</param>
     /// <param name="keySerializerOptions">How record and class arguments are serialised into cache keys; see the constructor.</param>
+    /// <param name="ledger">Where settled model calls are recorded; <see langword="null"/> keeps them in memory.</param>
     /// <exception cref="OptionsValidationException">The settings are invalid.</exception>
-    public static AgentCostRuntime Create(AgentCostOptions? options = null, TimeProvider? timeProvider = null, IMeterFactory? meterFactory = null, JsonSerializerOptions? keySerializerOptions = null)
+    public static AgentCostRuntime Create(
+        AgentCostOptions? options = null,
+        TimeProvider? timeProvider = null,
+        IMeterFactory? meterFactory = null,
+        JsonSerializerOptions? keySerializerOptions = null,
+        ISpendLedger? ledger = null)
     {
         options ??= new AgentCostOptions();
         AgentCostOptionsValidator.ThrowIfInvalid(options);
@@ -107,7 +146,11 @@ public sealed class AgentCostRuntime : IDisposable
             provider.GetRequiredService<HybridCache>(),
             meterFactory,
             keySerializerOptions,
-            provider);
+            provider,
+            ledger,
+            timeProvider,
+            loggerFactory: null,
+            alertHandlers: null);
     }
 
     /// <summary>

@@ -20,8 +20,16 @@ public sealed class AgentMethod
     /// <param name="parameterNames">The name of each parameter, in order.</param>
     /// <param name="cache">The caching policy when the method is <see cref="CachedAttribute"/>; otherwise <see langword="null"/>.</param>
     /// <param name="budget">The token budget when the method is <see cref="TokenBudgetAttribute"/>; otherwise <see langword="null"/>.</param>
+    /// <param name="task">The task settings when the method is <see cref="AgentTaskAttribute"/>; otherwise <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">A name is empty, or the parameter arrays differ in length.</exception>
-    public AgentMethod(string declaringType, string name, string[] parameterTypes, string[] parameterNames, CachePolicy? cache = null, TokenBudgetPolicy? budget = null)
+    public AgentMethod(
+        string declaringType,
+        string name,
+        string[] parameterTypes,
+        string[] parameterNames,
+        CachePolicy? cache = null,
+        TokenBudgetPolicy? budget = null,
+        TaskPolicy? task = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(declaringType);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -40,7 +48,9 @@ public sealed class AgentMethod
         _parameterNames = (string[])parameterNames.Clone();
         Cache = cache;
         Budget = budget;
+        Task = task;
         DisplayName = declaringType + "." + name;
+        TaskName = task is null ? null : task.Name ?? DisplayName;
         IdentityBytes = EncodeIdentity();
     }
 
@@ -64,6 +74,12 @@ public sealed class AgentMethod
 
     /// <summary>The token budget opened for every call, or <see langword="null"/> when the method has none.</summary>
     public TokenBudgetPolicy? Budget { get; }
+
+    /// <summary>The task each call runs as, or <see langword="null"/> when the method is not <see cref="AgentTaskAttribute"/>.</summary>
+    public TaskPolicy? Task { get; }
+
+    /// <summary>The name of the task each call runs as, or <see langword="null"/>.</summary>
+    internal string? TaskName { get; }
 
     /// <summary>The canonical encoding of the identity that starts every cache key of this method.</summary>
     internal byte[] IdentityBytes { get; }

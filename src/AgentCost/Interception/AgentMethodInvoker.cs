@@ -6,12 +6,17 @@ using AgentCost.Hosting;
 namespace AgentCost.Interception;
 
 /// <summary>
-/// The entry points generated interceptors call: each applies the method's policies — a token budget scope around
-/// the whole call, then the result cache — and runs the original method. Not meant to be called by hand.
+/// The entry points generated interceptors call: each applies the method's policies — a token budget scope and an
+/// <see cref="AgentTask"/> around the whole call, then the result cache — and runs the original method as the current
+/// agent method (<see cref="AgentCallContext"/>), so that its model calls are charged to it. Not meant to be called by
+/// hand.
 /// </summary>
 /// <remarks>
-/// The budget scope encloses the cache lookup so that a miss, which runs the method, runs inside it; a hit spends no
-/// tokens and only opens and closes the scope.
+/// <para>The budget scope and the task enclose the cache lookup so that a miss, which runs the method, runs inside
+/// them; a hit spends no tokens and only opens and closes them (a task it ends succeeds at no cost).</para>
+/// <para>The method context is set only where the method runs: around the call of a method that is not cached, and
+/// inside the cache's factory for a miss of a cached one. A hit, which runs nothing, pays nothing for it.</para>
+/// <para>A task succeeds when the method returns (or its task completes) and fails when it throws.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class AgentMethodInvoker
@@ -29,15 +34,37 @@ public static class AgentMethodInvoker
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
         using var budget = OpenBudget(method);
-        if (method.Cache is null)
+        var task = OpenTask(method);
+        try
         {
-            return body(args);
+            TResult result;
+            if (method.Cache is null)
+            {
+                var previous = AgentCallContext.Enter(method);
+                try
+                {
+                    result = body(args);
+                }
+                finally
+                {
+                    AgentCallContext.Exit(method, previous);
+                }
+            }
+            else
+            {
+                var pending = AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, new MethodBody<TArgs, TResult>(body), CancellationToken.None);
+
+                // A synchronous method stays synchronous: only a second-level cache or a concurrent miss can leave this pending.
+                result = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+            }
+
+            task?.Succeed();
+            return result;
         }
-
-        var pending = AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, new MethodBody<TArgs, TResult>(body), CancellationToken.None);
-
-        // A synchronous method stays synchronous: only a second-level cache or a concurrent miss can leave this pending.
-        return pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+        finally
+        {
+            task?.Dispose();
+        }
     }
 
     /// <summary>Runs a method that returns <see cref="Task{TResult}"/>.</summary>
@@ -53,14 +80,22 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        if (method.Budget is not null)
+        if (method.Budget is not null || method.Task is not null)
         {
-            return InvokeInBudgetAsync(method, args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken).AsTask();
+            return InvokeInScopesAsync(method, args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken).AsTask();
         }
 
         if (method.Cache is null)
         {
-            return body(args);
+            var previous = AgentCallContext.Enter(method);
+            try
+            {
+                return body(args);
+            }
+            finally
+            {
+                AgentCallContext.Exit(method, previous);
+            }
         }
 
         return AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken).AsTask();
@@ -79,14 +114,14 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        if (method.Budget is not null)
+        if (method.Budget is not null || method.Task is not null)
         {
-            return InvokeInBudgetAsync(method, args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken);
+            return InvokeInScopesAsync(method, args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken);
         }
 
         if (method.Cache is null)
         {
-            return body(args);
+            return new MethodBody<TArgs, TResult>(body).RunAsync(args, method);
         }
 
         return AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken);
@@ -102,7 +137,18 @@ public static class AgentMethodInvoker
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
         using var budget = OpenBudget(method);
-        body(args);
+        var task = OpenTask(method);
+        var previous = AgentCallContext.Enter(method);
+        try
+        {
+            body(args);
+            task?.Succeed();
+        }
+        finally
+        {
+            AgentCallContext.Exit(method, previous);
+            task?.Dispose();
+        }
     }
 
     /// <summary>Runs a method that returns <see cref="Task"/>. Only policies that need no result apply (not the cache).</summary>
@@ -115,12 +161,21 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        return method.Budget is null ? body(args) : InBudget(method, args, body);
+        return method.Budget is null && method.Task is null ? RunInContext(method, args, body) : InScopes(method, args, body);
 
-        static async Task InBudget(AgentMethod method, TArgs args, Func<TArgs, Task> body)
+        static async Task InScopes(AgentMethod method, TArgs args, Func<TArgs, Task> body)
         {
             using var budget = OpenBudget(method);
-            await body(args).ConfigureAwait(false);
+            var task = OpenTask(method);
+            try
+            {
+                await RunInContext(method, args, body).ConfigureAwait(false);
+                task?.Succeed();
+            }
+            finally
+            {
+                task?.Dispose();
+            }
         }
     }
 
@@ -134,27 +189,73 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        return method.Budget is null ? body(args) : InBudget(method, args, body);
+        return method.Budget is null && method.Task is null ? RunInContext(method, args, body) : InScopes(method, args, body);
 
-        static async ValueTask InBudget(AgentMethod method, TArgs args, Func<TArgs, ValueTask> body)
+        static async ValueTask InScopes(AgentMethod method, TArgs args, Func<TArgs, ValueTask> body)
         {
             using var budget = OpenBudget(method);
-            await body(args).ConfigureAwait(false);
+            var task = OpenTask(method);
+            try
+            {
+                await RunInContext(method, args, body).ConfigureAwait(false);
+                task?.Succeed();
+            }
+            finally
+            {
+                task?.Dispose();
+            }
         }
     }
 
-    // The scope must stay open until the method's task completes, so the asynchronous shapes await inside it.
-    private static async ValueTask<TResult> InvokeInBudgetAsync<TArgs, TResult>(AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey, MethodBody<TArgs, TResult> body, CancellationToken cancellationToken)
+    // The scopes must stay open until the method's task completes, so the asynchronous shapes await inside them.
+    private static async ValueTask<TResult> InvokeInScopesAsync<TArgs, TResult>(AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey, MethodBody<TArgs, TResult> body, CancellationToken cancellationToken)
     {
         using var budget = OpenBudget(method);
-        if (method.Cache is null)
+        var task = OpenTask(method);
+        try
         {
-            return await body.RunAsync(args).ConfigureAwait(false);
+            var result = method.Cache is null
+                ? await body.RunAsync(args, method).ConfigureAwait(false)
+                : await AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, body, cancellationToken).ConfigureAwait(false);
+            task?.Succeed();
+            return result;
         }
+        finally
+        {
+            task?.Dispose();
+        }
+    }
 
-        return await AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, body, cancellationToken).ConfigureAwait(false);
+    // The method's own flow keeps the context across its awaits; the caller's is restored as soon as it returns.
+    private static Task RunInContext<TArgs>(AgentMethod method, TArgs args, Func<TArgs, Task> body)
+    {
+        var previous = AgentCallContext.Enter(method);
+        try
+        {
+            return body(args);
+        }
+        finally
+        {
+            AgentCallContext.Exit(method, previous);
+        }
+    }
+
+    private static ValueTask RunInContext<TArgs>(AgentMethod method, TArgs args, Func<TArgs, ValueTask> body)
+    {
+        var previous = AgentCallContext.Enter(method);
+        try
+        {
+            return body(args);
+        }
+        finally
+        {
+            AgentCallContext.Exit(method, previous);
+        }
     }
 
     private static TokenBudgetScope? OpenBudget(AgentMethod method)
         => method.Budget is { } policy ? TokenBudget.Begin(method.DisplayName, policy) : null;
+
+    private static AgentTask? OpenTask(AgentMethod method)
+        => method.TaskName is { } name ? AgentTask.Begin(name) : null;
 }

@@ -9,6 +9,7 @@ internal sealed class AgentCostMetrics : IDisposable
     public const string MeterName = "AgentCost";
 
     private readonly Meter? _ownedMeter;
+    private readonly Meter _meter;
 
     public AgentCostMetrics(IMeterFactory? meterFactory)
     {
@@ -21,6 +22,8 @@ internal sealed class AgentCostMetrics : IDisposable
         {
             meter = meterFactory.Create(new MeterOptions(MeterName));
         }
+
+        _meter = meter;
 
         CacheRequests = meter.CreateCounter<long>(
             "agentcost.cache.requests",
@@ -38,6 +41,34 @@ internal sealed class AgentCostMetrics : IDisposable
             "agentcost.budget.exhausted",
             unit: "{call}",
             description: "Model calls refused because they did not fit their token budget, tagged with the budget.");
+        Cost = meter.CreateCounter<double>(
+            "agentcost.cost",
+            unit: "USD",
+            description: "What model calls cost, in US dollars at the configured prices, tagged with gen_ai.request.model, agentcost.method and agentcost.tenant.");
+        CallsRefused = meter.CreateCounter<long>(
+            "agentcost.calls.refused",
+            unit: "{call}",
+            description: "Model calls refused before they were sent, tagged with reason (spend_limit, unpriced_model, token_budget).");
+        CallsUnpriced = meter.CreateCounter<long>(
+            "agentcost.calls.unpriced",
+            unit: "{call}",
+            description: "Model calls to models without a price, recorded without a cost, tagged with gen_ai.request.model.");
+        SpendAlerts = meter.CreateCounter<long>(
+            "agentcost.spend.alerts",
+            unit: "{alert}",
+            description: "Spend budget alert thresholds reached, tagged with agentcost.budget and agentcost.threshold.");
+        RoutedCalls = meter.CreateCounter<long>(
+            "agentcost.routing.calls",
+            unit: "{call}",
+            description: "Routed model calls, tagged with agentcost.tier, gen_ai.request.model (empty when no deployment answered) and agentcost.fallbacks (0, 1, 2+).");
+        RoutingFallbacks = meter.CreateCounter<long>(
+            "agentcost.routing.fallbacks",
+            unit: "{attempt}",
+            description: "Deployment attempts that did not answer, tagged with agentcost.deployment and reason (http_429, http_5xx, timeout, network, rate_limited, cooling_down).");
+        CacheSavings = meter.CreateCounter<double>(
+            "agentcost.cache.savings",
+            unit: "USD",
+            description: "What [Cached] hits saved: the model spend of the miss that produced each entry, tagged with agentcost.method.");
     }
 
     /// <summary>
@@ -51,6 +82,38 @@ internal sealed class AgentCostMetrics : IDisposable
 
     /// <summary><c>agentcost.cache.requests</c>, tags <c>result</c> (<c>hit</c>, <c>miss</c>) and <c>agentcost.method</c>.</summary>
     public Counter<long> CacheRequests { get; }
+
+    /// <summary><c>agentcost.cost</c> (USD), tags <c>gen_ai.request.model</c>, <c>agentcost.method</c>, <c>agentcost.tenant</c>.</summary>
+    public Counter<double> Cost { get; }
+
+    /// <summary><c>agentcost.calls.refused</c>, tag <c>reason</c> (<c>spend_limit</c>, <c>unpriced_model</c>, <c>token_budget</c>).</summary>
+    public Counter<long> CallsRefused { get; }
+
+    /// <summary><c>agentcost.calls.unpriced</c>, tag <c>gen_ai.request.model</c>.</summary>
+    public Counter<long> CallsUnpriced { get; }
+
+    /// <summary><c>agentcost.spend.alerts</c>, tags <c>agentcost.budget</c> and <c>agentcost.threshold</c>.</summary>
+    public Counter<long> SpendAlerts { get; }
+
+    /// <summary><c>agentcost.cache.savings</c> (USD), tag <c>agentcost.method</c>.</summary>
+    public Counter<double> CacheSavings { get; }
+
+    /// <summary>
+    /// Creates <c>agentcost.budget.utilization</c>: an observable gauge of each spend budget's spent fraction in its
+    /// current period, tags <c>agentcost.budget</c>, <c>agentcost.budget.scope</c> and <c>agentcost.budget.period</c>.
+    /// </summary>
+    public void ObserveBudgetUtilization(Func<IEnumerable<Measurement<double>>> observe)
+        => _meter.CreateObservableGauge(
+            "agentcost.budget.utilization",
+            observe,
+            unit: "1",
+            description: "Spent fraction of each spend budget's limit in its current period.");
+
+    /// <summary><c>agentcost.routing.calls</c>, tags <c>agentcost.tier</c>, <c>gen_ai.request.model</c>, <c>agentcost.fallbacks</c>.</summary>
+    public Counter<long> RoutedCalls { get; }
+
+    /// <summary><c>agentcost.routing.fallbacks</c>, tags <c>agentcost.deployment</c> and <c>reason</c>.</summary>
+    public Counter<long> RoutingFallbacks { get; }
 
     public void Dispose() => _ownedMeter?.Dispose();
 }

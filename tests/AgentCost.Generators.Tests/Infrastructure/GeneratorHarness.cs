@@ -88,8 +88,13 @@ internal static class GeneratorHarness
 /// <summary>The outcome of one generator run.</summary>
 internal sealed record GeneratorRun(GeneratorDriver Driver, Compilation OutputCompilation, GeneratorRunResult Result)
 {
-    /// <summary>The generated file's text, or null when the generator wrote none.</summary>
-    public string? GeneratedText => Result.GeneratedSources.SingleOrDefault().SourceText?.ToString();
+    /// <summary>The interceptors file's text, or null when the generator wrote none.</summary>
+    public string? GeneratedText => Result.GeneratedSources.SingleOrDefault(s => s.HintName == InterceptorGenerator.HintName).SourceText?.ToString();
+
+    /// <summary>Every generated file, ordered by name, each under a line that names it.</summary>
+    public string AllGeneratedText => string.Concat(Result.GeneratedSources
+        .OrderBy(s => s.HintName, StringComparer.Ordinal)
+        .Select(s => $"//// {s.HintName}\n{s.SourceText}"));
 
     /// <summary>Errors and warnings of the compilation with the generated file, warnings counting as errors.</summary>
     public IReadOnlyList<Diagnostic> CompilationProblems => OutputCompilation.GetDiagnostics()

@@ -1,0 +1,183 @@
+using Microsoft.CodeAnalysis;
+
+namespace AgentCost.Analyzers.Common;
+
+/// <summary>
+/// Which parameter types the runtime's cache key (<c>CacheKeyBuilder</c>) can encode: primitives, strings, enums and the
+/// other scalars it knows, collections of encodable values, and records and classes through their public properties.
+/// </summary>
+internal static class CacheKeyTypes
+{
+    /// <summary>Why a value of <paramref name="type"/> cannot be part of a cache key, or <see langword="null"/> when it can (or when it is not known).</summary>
+    public static string? GetProblem(ITypeSymbol type) => GetProblem(type, depth: 0);
+
+    /// <summary>Whether marking such a parameter <c>[NotCacheKey]</c> lets the call be intercepted: not for values an interceptor cannot carry at all.</summary>
+    public static bool CanBeLeftOut(ITypeSymbol type)
+        => type is not (IPointerTypeSymbol or IFunctionPointerTypeSymbol or IDynamicTypeSymbol);
+
+    private static string? GetProblem(ITypeSymbol type, int depth)
+    {
+        if (depth > 4)
+        {
+            return null;
+        }
+
+        switch (type)
+        {
+            case IPointerTypeSymbol or IFunctionPointerTypeSymbol:
+                return "a pointer is an address, not a value";
+            case IDynamicTypeSymbol:
+                return "a dynamic value has no declared type to encode";
+            case IArrayTypeSymbol array:
+                return GetProblem(array.ElementType, depth + 1);
+            case INamedTypeSymbol named:
+                return GetNamedProblem(named, depth);
+            default:
+                return null;
+        }
+    }
+
+    private static string? GetNamedProblem(INamedTypeSymbol type, int depth)
+    {
+        if (type.TypeKind == TypeKind.Error || type.IsRefLikeType)
+        {
+            // Broken code, or a ref struct: the compiler, or COST008, says why.
+            return null;
+        }
+
+        switch (type.SpecialType)
+        {
+            case SpecialType.System_Object:
+                return "'object' says nothing about the value, so the key depends on whatever is passed";
+            case SpecialType.System_IntPtr or SpecialType.System_UIntPtr:
+                return "a native integer is usually an address, and its size depends on the process";
+            case SpecialType.System_Delegate or SpecialType.System_MulticastDelegate:
+                return "a delegate is code, not a value";
+            case SpecialType.System_Nullable_T:
+                return GetProblem(type.TypeArguments[0], depth + 1);
+            case SpecialType.System_Enum or SpecialType.System_ValueType:
+                return "its declared type says nothing about the value, so the key depends on whatever is passed";
+            case not SpecialType.None:
+                return null;
+        }
+
+        if (type.TypeKind == TypeKind.Delegate)
+        {
+            return "a delegate is code, not a value";
+        }
+
+        if (type.TypeKind == TypeKind.Enum || IsKnownScalar(type))
+        {
+            return null;
+        }
+
+        if (Names.IsOrDerivesFrom(type, "System.IO", "Stream")
+            || Names.IsOrDerivesFrom(type, "System.IO", "TextReader")
+            || Names.IsOrDerivesFrom(type, "System.IO", "TextWriter"))
+        {
+            return "a stream is read once and has no value to compare";
+        }
+
+        if (Names.IsOrDerivesFrom(type, "System.Threading.Tasks", "Task")
+            || Names.IsType(type, "System.Threading.Tasks", "ValueTask")
+            || IsNamed(type, "System.Collections.Generic", "IAsyncEnumerable", "IAsyncEnumerator", "IEnumerator")
+            || Names.IsType(type, "System.Collections", "IEnumerator"))
+        {
+            return "it stands for work in progress, not a value";
+        }
+
+        if (Names.IsOrDerivesFrom(type, "System", "Type") || Names.IsOrDerivesFrom(type, "System.Reflection", "MemberInfo"))
+        {
+            return "a reflection object has no stable serialised form";
+        }
+
+        if (Names.IsType(type, "System", "ValueTuple"))
+        {
+            return "a tuple's elements are fields, which the key's serialiser does not read; use a record";
+        }
+
+        if (IsService(type))
+        {
+            return "it is a service or a resource, not a value";
+        }
+
+        // Collections are keyed by their elements.
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (Names.IsType(@interface, "System.Collections.Generic", "IEnumerable") && @interface.TypeArguments.Length == 1)
+            {
+                return GetProblem(@interface.TypeArguments[0], depth + 1);
+            }
+        }
+
+        if (Names.IsType(type, "System.Collections.Generic", "IEnumerable") && type.TypeArguments.Length == 1)
+        {
+            return GetProblem(type.TypeArguments[0], depth + 1);
+        }
+
+        if (type.TypeKind is TypeKind.Class or TypeKind.Struct && !type.IsAbstract && !HasConverter(type) && !HasPublicProperty(type))
+        {
+            return "it has no public properties, so every value would encode alike";
+        }
+
+        return null;
+    }
+
+    private static bool IsNamed(INamedTypeSymbol type, string @namespace, string first, string second, string third)
+        => (type.Name == first || type.Name == second || type.Name == third) && Names.IsType(type, @namespace, type.Name);
+
+    // Scalars the key encodes directly or through their own JSON converter.
+    private static bool IsKnownScalar(INamedTypeSymbol type)
+        => type.ContainingType is null
+            && type.Name switch
+            {
+                "Guid" or "DateTimeOffset" or "TimeSpan" or "DateOnly" or "TimeOnly" or "Half" or "Int128" or "UInt128" or "Uri" or "Version"
+                    => Names.IsNamespace(type.ContainingNamespace, "System"),
+                "BigInteger" or "Complex" => Names.IsNamespace(type.ContainingNamespace, "System.Numerics"),
+                "JsonElement" or "JsonDocument" => Names.IsNamespace(type.ContainingNamespace, "System.Text.Json"),
+                "JsonNode" or "JsonObject" or "JsonArray" or "JsonValue" => Names.IsNamespace(type.ContainingNamespace, "System.Text.Json.Nodes"),
+                _ => false,
+            };
+
+    // Services an agent method commonly receives that are never part of its answer's identity.
+    private static bool IsService(INamedTypeSymbol type)
+        => Names.IsType(type, "System", "IServiceProvider")
+            || Names.IsOrDerivesFrom(type, "System.Threading", "CancellationTokenSource")
+            || Names.IsOrDerivesFrom(type, "System.Threading", "WaitHandle")
+            || Names.IsOrDerivesFrom(type, "System.Threading", "Thread")
+            || Names.IsOrDerivesFrom(type, "System.Net.Http", "HttpMessageInvoker")
+            || Names.IsType(type, "Microsoft.Extensions.Logging", "ILogger")
+            || Names.IsType(type, "Microsoft.Extensions.Logging", "ILoggerFactory")
+            || Names.IsType(type, "Microsoft.Extensions.AI", "IChatClient")
+            || Names.IsType(type, "Microsoft.Extensions.AI", "IEmbeddingGenerator")
+            || Names.IsType(type, "Microsoft.SemanticKernel", "Kernel");
+
+    private static bool HasConverter(INamedTypeSymbol type)
+    {
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (Names.IsType(attribute.AttributeClass, "System.Text.Json.Serialization", "JsonConverterAttribute"))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasPublicProperty(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                if (member is IPropertySymbol { IsStatic: false, IsIndexer: false, DeclaredAccessibility: Accessibility.Public, GetMethod: not null })
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,10 @@
+namespace AgentCost.Generators.Model;
+
+/// <summary>The values of a method's <c>[TokenBudget]</c> attribute; <see langword="null"/> where the attribute leaves the default.</summary>
+internal sealed record BudgetSettings(int TotalTokens, int? FinalAnswerReserve, int? MinStepTokens, int? OverflowPolicy);
+
+/// <summary>The values of a method's <c>[AgentTask]</c> attribute: the task's name, or null for the method's full name.</summary>
+internal sealed record TaskSettings(string? Name);
+
+/// <summary>The AgentCost policies a method's attributes set.</summary>
+internal sealed record Policies(CacheSettings? Cache, BudgetSettings? Budget, TaskSettings? Task = null);

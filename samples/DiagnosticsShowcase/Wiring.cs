@@ -1,0 +1,26 @@
+using AgentCost;
+
+namespace DiagnosticsShowcase;
+
+/// <summary>COST006 and COST007: uses of annotated methods that no interceptor can reach.</summary>
+public class SearchTools
+{
+    [Cached(TtlSeconds = 3600)]
+    public virtual Task<string> SearchAsync(string query) => Task.FromResult($"results for {query}");
+}
+
+public sealed class LoggingSearchTools : SearchTools
+{
+    // COST007: a call through base is not intercepted, so this call is never cached.
+    public override async Task<string> SearchAsync(string query)
+    {
+        Console.WriteLine($"searching {query}");
+        return await base.SearchAsync(query);
+    }
+}
+
+public static class Wiring
+{
+    // COST006: calls through the delegate skip the interceptor. Fix: q => tools.SearchAsync(q).
+    public static Func<string, Task<string>> Search(SearchTools tools) => tools.SearchAsync;
+}

@@ -1,0 +1,245 @@
+using System.Threading.RateLimiting;
+
+namespace AgentCost.RateLimiting;
+
+/// <summary>
+/// A token bucket on the <see cref="System.Threading.RateLimiting"/> abstractions whose replenishment a
+/// <see cref="TimeProvider"/> timer drives: every <see cref="ReplenishmentPeriod"/> it adds a fixed number of permits.
+/// </summary>
+/// <remarks>
+/// <see cref="TokenBucketRateLimiter"/> cannot be driven by a fake clock: with automatic replenishment it owns a system
+/// timer, and without it <c>TryReplenish()</c> adds permits for the real (Stopwatch) time elapsed. This bucket keeps the
+/// same semantics (a limit, permits per period, a FIFO queue bounded in permits) with the clock injected, and lets
+/// unused permits be returned so that a reservation can be settled to the actual usage.
+/// </remarks>
+internal sealed class TimeProviderTokenBucket : ReplenishingRateLimiter
+{
+    private static readonly RateLimitLease s_acquired = new Lease(true);
+    private static readonly RateLimitLease s_refused = new Lease(false);
+
+    private readonly object _lock = new();
+    private readonly LinkedList<Waiter> _queue = new();
+    private readonly ITimer _timer;
+    private readonly int _limit;
+    private readonly int _perPeriod;
+    private readonly int _queueLimit;
+    private long _tokens;
+    private long _queued;
+    private long _successful;
+    private long _failed;
+    private bool _disposed;
+
+    public TimeProviderTokenBucket(int limit, int perPeriod, TimeSpan period, int queueLimit, TimeProvider timeProvider)
+    {
+        _limit = limit;
+        _perPeriod = perPeriod;
+        _queueLimit = queueLimit;
+        _tokens = limit;
+        ReplenishmentPeriod = period;
+        _timer = timeProvider.CreateTimer(static state => ((TimeProviderTokenBucket)state!).TryReplenish(), this, period, period);
+    }
+
+    public override TimeSpan? IdleDuration => null;
+
+    public override bool IsAutoReplenishing => true;
+
+    public override TimeSpan ReplenishmentPeriod { get; }
+
+    public long Available
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _tokens;
+            }
+        }
+    }
+
+    public override RateLimiterStatistics? GetStatistics()
+    {
+        lock (_lock)
+        {
+            return new RateLimiterStatistics
+            {
+                CurrentAvailablePermits = _tokens,
+                CurrentQueuedCount = _queued,
+                TotalSuccessfulLeases = _successful,
+                TotalFailedLeases = _failed,
+            };
+        }
+    }
+
+    public override bool TryReplenish()
+    {
+        Add(_perPeriod);
+        return true;
+    }
+
+    /// <summary>Gives back <paramref name="permits"/> a caller took but did not use (never beyond the limit).</summary>
+    public void Return(long permits)
+    {
+        if (permits > 0)
+        {
+            Add(permits);
+        }
+    }
+
+    /// <summary>Takes <paramref name="permits"/> a caller used beyond what it acquired, into debt if need be (at most one full bucket).</summary>
+    public void Charge(long permits)
+    {
+        lock (_lock)
+        {
+            _tokens = Math.Max(-_limit, _tokens - permits);
+        }
+    }
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _limit);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_queue.Count == 0 && _tokens >= permitCount)
+            {
+                _tokens -= permitCount;
+                _successful++;
+                return s_acquired;
+            }
+
+            _failed++;
+            return s_refused;
+        }
+    }
+
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(permitCount, _limit);
+        Waiter waiter;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_queue.Count == 0 && _tokens >= permitCount)
+            {
+                _tokens -= permitCount;
+                _successful++;
+                return ValueTask.FromResult(s_acquired);
+            }
+
+            if (_queued + permitCount > _queueLimit)
+            {
+                _failed++;
+                return ValueTask.FromResult(s_refused);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            waiter = new Waiter(permitCount);
+            waiter.Node = _queue.AddLast(waiter);
+            _queued += permitCount;
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            waiter.Registration = cancellationToken.Register(static state =>
+            {
+                var (bucket, w, token) = ((TimeProviderTokenBucket, Waiter, CancellationToken))state!;
+                bucket.Cancel(w, token);
+            }, (this, waiter, cancellationToken));
+        }
+
+        return new ValueTask<RateLimitLease>(waiter.Completion.Task);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (!disposing)
+        {
+            return;
+        }
+
+        _timer.Dispose();
+        List<Waiter> pending;
+        lock (_lock)
+        {
+            _disposed = true;
+            pending = [.. _queue];
+            _queue.Clear();
+            _queued = 0;
+        }
+
+        foreach (var waiter in pending)
+        {
+            waiter.Registration.Dispose();
+            waiter.Completion.TrySetException(new ObjectDisposedException(nameof(TimeProviderTokenBucket)));
+        }
+    }
+
+    private void Cancel(Waiter waiter, CancellationToken token)
+    {
+        lock (_lock)
+        {
+            if (waiter.Node?.List is null)
+            {
+                return;
+            }
+
+            _queue.Remove(waiter.Node);
+            _queued -= waiter.Permits;
+            _failed++;
+        }
+
+        waiter.Completion.TrySetCanceled(token);
+    }
+
+    private void Add(long permits)
+    {
+        List<Waiter>? granted = null;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _tokens = Math.Min(_limit, _tokens + permits);
+            while (_queue.First is { } first && first.Value.Permits <= _tokens)
+            {
+                _tokens -= first.Value.Permits;
+                _queued -= first.Value.Permits;
+                _successful++;
+                _queue.RemoveFirst();
+                (granted ??= []).Add(first.Value);
+            }
+        }
+
+        foreach (var waiter in granted ?? [])
+        {
+            waiter.Registration.Dispose();
+            waiter.Completion.TrySetResult(s_acquired);
+        }
+    }
+
+    private sealed class Waiter(int permits)
+    {
+        public int Permits { get; } = permits;
+
+        public TaskCompletionSource<RateLimitLease> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public LinkedListNode<Waiter>? Node { get; set; }
+
+        public CancellationTokenRegistration Registration { get; set; }
+    }
+
+    private sealed class Lease(bool acquired) : RateLimitLease
+    {
+        public override bool IsAcquired { get; } = acquired;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,247 @@
+using Microsoft.Extensions.AI;
+
+namespace AgentCost.Spending;
+
+/// <summary>
+/// The spend accounting of one model call: who made it, the worst case reserved on its budgets, and — once settled —
+/// its actual cost. Made by <see cref="SpendMonitor.Reserve"/>, and by the AgentCost chat client for every call.
+/// </summary>
+public sealed class SpendReservation : IDisposable
+{
+    private readonly SpendMonitor _monitor;
+    private readonly AgentTask? _task;
+    private readonly SpendCapture? _capture;
+    private readonly SpendBudget[] _budgets;
+    private PriceRates? _rates;
+    private SpendBudget.PeriodState[]? _states;
+    private long _reservedUnits;
+    private int _done;
+
+    internal SpendReservation(
+        SpendMonitor monitor, string? modelId, string? method, string? tenant, AgentTask? task, SpendCapture? capture, PriceRates? rates, SpendBudget[] budgets)
+    {
+        _monitor = monitor;
+        ModelId = modelId;
+        Method = method;
+        Tenant = tenant;
+        _task = task;
+        _capture = capture;
+        _rates = rates;
+        _budgets = budgets;
+        Timestamp = monitor.TimeProvider.GetUtcNow();
+    }
+
+    /// <summary>The model, as the request names it.</summary>
+    public string? ModelId { get; }
+
+    /// <summary>The agent method the call is made in, or <see langword="null"/>.</summary>
+    public string? Method { get; }
+
+    /// <summary>The tenant the call is made for, or <see langword="null"/>.</summary>
+    public string? Tenant { get; }
+
+    /// <summary>When the call started; its ledger row and the periods it is charged to follow this instant.</summary>
+    public DateTimeOffset Timestamp { get; private set; }
+
+    /// <summary>The worst case reserved on the budgets, in US dollars; 0 outside budgets.</summary>
+    public decimal Reserved => Money.ToDollars(Volatile.Read(ref _reservedUnits));
+
+    /// <summary>
+    /// The output limit the call must be sent with, when the budgets (or the fallback limit for a model whose maximum is
+    /// unknown) set one; <see langword="null"/> leaves the request's own.
+    /// </summary>
+    public int? MaxOutputTokens { get; private set; }
+
+    /// <summary>Whether the model has a price.</summary>
+    public bool IsPriced => _rates is not null;
+
+    /// <summary>Whether a worst case must be reserved: a budget applies and the model has a price.</summary>
+    internal bool NeedsReservation => _budgets.Length > 0 && _rates is not null;
+
+    /// <summary>Settles the call to the usage the provider reported: charges the budgets and writes the ledger row.</summary>
+    /// <param name="usage">The provider's report; <see langword="null"/> charges nothing but the call.</param>
+    /// <param name="cancellationToken">Stops waiting for the ledger (the row may still be written).</param>
+    /// <returns>The ledger row, once the ledger has stored it.</returns>
+    /// <exception cref="InvalidOperationException">The reservation was already settled or released.</exception>
+    public ValueTask<SpendRecord> SettleAsync(UsageDetails? usage, CancellationToken cancellationToken = default)
+        => SettleAsync(usage, 0, 0, responseModelId: null, cancellationToken);
+
+    /// <summary>Gives the reservation back unused: the call failed before the provider did any work. Does nothing once settled.</summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _done, 1) == 0 && _states is { } states)
+        {
+            var reserved = Volatile.Read(ref _reservedUnits);
+            foreach (var state in states)
+            {
+                state.Release(reserved);
+            }
+        }
+    }
+
+    /// <summary>Releases the reservation if it was not settled.</summary>
+    public void Dispose() => Release();
+
+    /// <summary>Reserves the worst case of a call with <paramref name="promptTokens"/> of prompt on every budget.</summary>
+    /// <exception cref="SpendLimitExceededException">Not even the smallest answer fits.</exception>
+    internal void Reserve(int promptTokens, int? requestedOutput, int minOutput)
+    {
+        if (!NeedsReservation)
+        {
+            return;
+        }
+
+        var rates = _rates!;
+        var fallback = requestedOutput is null && rates.MaxOutputTokens is null;
+        long bound = requestedOutput ?? rates.MaxOutputTokens ?? _monitor.Options.FallbackMaxOutputTokens;
+        minOutput = (int)Math.Min(minOutput, bound);
+
+        // The call's instant (taken when it was opened, a moment ago) decides the periods it is charged to.
+        var now = Timestamp.UtcTicks;
+        var states = new SpendBudget.PeriodState[_budgets.Length];
+        for (var i = 0; i < states.Length; i++)
+        {
+            states[i] = _budgets[i].Current(now);
+        }
+
+        while (true)
+        {
+            var tightest = states[0];
+            var available = tightest.Available;
+            for (var i = 1; i < states.Length; i++)
+            {
+                var left = states[i].Available;
+                if (left < available)
+                {
+                    tightest = states[i];
+                    available = left;
+                }
+            }
+
+            if (!rates.TryFit(promptTokens, bound, minOutput, available, out var output, out var units, out var needed))
+            {
+                throw Refuse(tightest, needed, promptTokens);
+            }
+
+            if (TryReserveAll(states, units))
+            {
+                _states = states;
+                Volatile.Write(ref _reservedUnits, units);
+                MaxOutputTokens = output < bound || fallback ? (int)Math.Min(output, int.MaxValue) : null;
+                return;
+            }
+
+            // Another call took part of a budget between the look and the reservation: look again.
+        }
+    }
+
+    /// <summary>Settles the call; figures the provider did not report are the local counts, and the row is marked estimated.</summary>
+    internal ValueTask<SpendRecord> SettleAsync(UsageDetails? usage, long localPromptTokens, long localOutputTokens, string? responseModelId, CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _done, 1) != 0)
+        {
+            throw new InvalidOperationException("The spend reservation was already settled or released.");
+        }
+
+        var tokens = SpendTokens.FromUsage(usage, localPromptTokens, localOutputTokens);
+        var estimated = usage?.InputTokenCount is null || usage.OutputTokenCount is null;
+        var model = ModelId ?? responseModelId;
+        if (_rates is null && ModelId is null && responseModelId is not null)
+        {
+            // The request named no model: price the call as the model that answered.
+            _rates = _monitor.Prices.Find(responseModelId);
+        }
+
+        var rates = _rates;
+        var units = rates?.Cost(tokens) ?? 0;
+        var saved = rates?.PromptCacheSavings(tokens) ?? 0;
+        var reserved = Volatile.Read(ref _reservedUnits);
+        var states = _states;
+        if (states is null && _budgets.Length > 0 && rates is not null)
+        {
+            // Recorded after the fact (or never reserved): charge the budgets without a check.
+            var now = Timestamp.UtcTicks;
+            states = new SpendBudget.PeriodState[_budgets.Length];
+            for (var i = 0; i < states.Length; i++)
+            {
+                states[i] = _budgets[i].Current(now);
+            }
+        }
+
+        if (states is not null)
+        {
+            foreach (var state in states)
+            {
+                state.Settle(reserved, units);
+                _monitor.CheckAlerts(state);
+            }
+        }
+
+        _task?.Charge(units);
+        _capture?.Add(units);
+        var record = new SpendRecord
+        {
+            Timestamp = Timestamp,
+            Kind = SpendRecordKind.ModelCall,
+            Model = model,
+            Method = Method,
+            Tenant = Tenant,
+            Task = _task?.Name,
+            Tokens = tokens,
+            Cost = Money.ToDollars(units),
+            Saved = Money.ToDollars(saved),
+            IsUnpriced = rates is null,
+            IsEstimated = estimated,
+        };
+        _monitor.Settled(record, units);
+
+        var pending = _monitor.Append(record, wait: true);
+        return pending.IsCompletedSuccessfully ? new ValueTask<SpendRecord>(record) : AwaitAsync(pending, record, cancellationToken);
+
+        static async ValueTask<SpendRecord> AwaitAsync(ValueTask pending, SpendRecord record, CancellationToken cancellationToken)
+        {
+            await pending.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+            return record;
+        }
+    }
+
+    private static bool TryReserveAll(SpendBudget.PeriodState[] states, long units)
+    {
+        for (var i = 0; i < states.Length; i++)
+        {
+            if (!states[i].TryReserve(units))
+            {
+                for (var j = 0; j < i; j++)
+                {
+                    states[j].Release(units);
+                }
+
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private SpendLimitExceededException Refuse(SpendBudget.PeriodState state, long needed, int promptTokens)
+    {
+        Interlocked.Exchange(ref _done, 1);
+        _monitor.Refused(state);
+        var budget = state.Budget;
+        var status = new SpendBudgetStatus(
+            budget.Name,
+            budget.Scope,
+            budget.Key,
+            budget.Period,
+            state.Start,
+            state.End,
+            budget.Limit,
+            Money.ToDollars(state.Spent),
+            Money.ToDollars(state.Reserved),
+            state.Calls,
+            state.RefusedCalls);
+        var exception = new SpendLimitExceededException(status, ModelId, Money.ToDollars(needed), promptTokens);
+        _monitor.LogRefusal(exception);
+        return exception;
+    }
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+
+namespace AgentCost.Spending;
+
+/// <summary>Start-up checks of <c>AgentCost:Pricing</c> and <c>AgentCost:Spending</c>; each failure names its key.</summary>
+internal static class SpendingValidation
+{
+    public static void ValidatePricing(PricingOptions? pricing, List<string> failures)
+    {
+        if (pricing is null)
+        {
+            failures.Add("AgentCost:Pricing must not be null.");
+            return;
+        }
+
+        foreach (var (model, price) in pricing.Models ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(model))
+            {
+                failures.Add("AgentCost:Pricing:Models must not have an empty model id.");
+                continue;
+            }
+
+            if (price is null)
+            {
+                continue;
+            }
+
+            // A partial entry for a catalogue model only changes the fields it sets.
+            var merged = pricing.UseBuiltInCatalog && PriceCatalog.BuiltIn.TryGetPrice(model, out var known) && PriceCatalog.BuiltIn.GetPricedModel(model) is { } priced
+                && string.Equals(priced, model, StringComparison.OrdinalIgnoreCase)
+                ? known.With(price)
+                : price;
+            if (PriceCatalog.Validate(merged) is { } problem)
+            {
+                failures.Add($"AgentCost:Pricing:Models:{model} is invalid: {problem}");
+            }
+        }
+
+        foreach (var (alias, model) in pricing.Aliases ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(alias) || string.IsNullOrWhiteSpace(model))
+            {
+                failures.Add($"AgentCost:Pricing:Aliases:{alias} must name a model.");
+            }
+        }
+    }
+
+    public static void ValidateSpending(SpendingOptions? spending, List<string> failures)
+    {
+        if (spending is null)
+        {
+            failures.Add("AgentCost:Spending must not be null.");
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(spending.TimeZone))
+        {
+            failures.Add("AgentCost:Spending:TimeZone must name a time zone, for example 'UTC' or 'Europe/Berlin'.");
+        }
+        else
+        {
+            try
+            {
+                TimeZoneInfo.FindSystemTimeZoneById(spending.TimeZone);
+            }
+            catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException)
+            {
+                failures.Add($"AgentCost:Spending:TimeZone '{spending.TimeZone}' is not a time zone this system knows (IANA ids such as 'Europe/Berlin', or Windows ids): {exception.Message}");
+            }
+        }
+
+        if (spending.DayResetHour is < 0 or > 23)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"AgentCost:Spending:DayResetHour must be an hour from 0 to 23, but was {spending.DayResetHour}."));
+        }
+
+        for (var i = 0; i < (spending.AlertThresholds?.Count ?? 0); i++)
+        {
+            var threshold = spending.AlertThresholds![i];
+            if (threshold is <= 0 or > 1)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"AgentCost:Spending:AlertThresholds:{i} must be above 0 and at most 1 (a fraction of the limit), but was {threshold}."));
+            }
+        }
+
+        if (spending.FallbackMaxOutputTokens <= 0)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"AgentCost:Spending:FallbackMaxOutputTokens must be positive, but was {spending.FallbackMaxOutputTokens}."));
+        }
+
+        if (spending.InMemoryLedgerCapacity <= 0)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"AgentCost:Spending:InMemoryLedgerCapacity must be positive, but was {spending.InMemoryLedgerCapacity}."));
+        }
+
+        var budgets = spending.Budgets;
+        if (budgets is null)
+        {
+            failures.Add("AgentCost:Spending:Budgets must not be null.");
+            return;
+        }
+
+        ValidateLimit("AgentCost:Spending:Budgets:Global", budgets.Global, failures);
+        foreach (var (scope, limits) in new[] { ("Models", budgets.Models), ("Tenants", budgets.Tenants), ("Methods", budgets.Methods) })
+        {
+            foreach (var (key, limit) in limits ?? [])
+            {
+                if (string.IsNullOrWhiteSpace(key))
+                {
+                    failures.Add($"AgentCost:Spending:Budgets:{scope} must not have an empty key.");
+                }
+                else
+                {
+                    ValidateLimit($"AgentCost:Spending:Budgets:{scope}:{key}", limit, failures);
+                }
+            }
+        }
+    }
+
+    private static void ValidateLimit(string key, SpendLimit? limit, List<string> failures)
+    {
+        if (limit is null)
+        {
+            return;
+        }
+
+        foreach (var (name, value) in new[] { ("Daily", limit.Daily), ("Monthly", limit.Monthly) })
+        {
+            if (value is < 0)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:{name} must not be negative, but was {value} (US dollars)."));
+            }
+            else if (value > 900_000_000m)
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:{name} must be at most 900,000,000 US dollars, but was {value}."));
+            }
+        }
+    }
+}

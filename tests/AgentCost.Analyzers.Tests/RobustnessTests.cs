@@ -1,0 +1,67 @@
+using AgentCost.Analyzers.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace AgentCost.Analyzers.Tests;
+
+/// <summary>
+/// The analyzers never throw on broken code: hundreds of variants of the sample sources, each with a few random tokens
+/// deleted, are analysed, and no analyzer exception (AD0001) may occur.
+/// </summary>
+public sealed class RobustnessTests
+{
+    private const int Variants = 300;
+
+    [Fact]
+    public async Task NoAnalyzerThrowsOnBrokenVariantsOfTheSamples()
+    {
+        var files = RepositoryFiles.CSharpFiles("samples/DiagnosticsShowcase")
+            .Concat(RepositoryFiles.CSharpFiles("samples/ResearchAgent"))
+            .Select(file => ("/src/" + Path.GetFileName(file.Path), file.Text))
+            .Append(AnalyzerRunner.ImplicitUsings)
+            .Concat(
+            [
+                ("/src/Loops.cs", Sources.Agent(string.Join("\n\n", COST001UnboundedAgentLoopTests.Unbounded.Select(row => Unmark((string)row[1]))))),
+                ("/src/Bounded.cs", Sources.Agent(string.Join("\n\n", COST001UnboundedAgentLoopTests.Bounded.Select(row => Unmark((string)row[1]))).Replace("partial class Agent", "partial class Agent2"))),
+            ])
+            .ToList();
+
+        var random = new Random(20261129);
+        var failures = new List<string>();
+        for (var variant = 0; variant < Variants; variant++)
+        {
+            var target = random.Next(files.Count);
+            var (path, text) = files[target];
+            var broken = DeleteRandomTokens(text, random, count: 1 + random.Next(4));
+            var sources = files.Select((file, index) => index == target ? (path, broken) : file);
+            var compilation = AnalyzerRunner.Compile(sources, OutputKind.ConsoleApplication);
+
+            var (_, exceptions) = await AnalyzerRunner.RunAsync(compilation);
+            if (exceptions.Count > 0)
+            {
+                failures.Add($"variant {variant} of {path}: {exceptions[0]}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine + Environment.NewLine, failures.Take(3)));
+    }
+
+    private static string DeleteRandomTokens(string text, Random random, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var tokens = CSharpSyntaxTree.ParseText(text).GetRoot().DescendantTokens().Where(t => t.Span.Length > 0).ToList();
+            if (tokens.Count == 0)
+            {
+                break;
+            }
+
+            var token = tokens[random.Next(tokens.Count)];
+            text = text.Remove(token.SpanStart, token.Span.Length);
+        }
+
+        return text;
+    }
+
+    private static string Unmark(string markup) => System.Text.RegularExpressions.Regex.Replace(markup, @"\{\|[A-Z0-9#]+:([^|]*)\|\}", "$1");
+}
