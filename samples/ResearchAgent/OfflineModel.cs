@@ -26,6 +26,14 @@ public sealed class OfflineModel : IChatClient
         var question = history.Last(message => message.Role == ChatRole.User).Text;
         var sinceQuestion = history.SkipWhile(message => message.Role != ChatRole.User || message.Text != question).ToList();
         var findings = sinceQuestion.SelectMany(message => message.Contents).OfType<FunctionResultContent>().Select(result => Text(result.Result)).ToList();
+
+        // A synthesis request carries its findings as notes after a "Notes:" line instead of tool results.
+        var notesAt = question.IndexOf("\nNotes:\n", StringComparison.Ordinal);
+        if (notesAt >= 0)
+        {
+            findings.AddRange(question[(notesAt + "\nNotes:\n".Length)..].Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            question = question[..notesAt];
+        }
         var search = options?.Tools?.OfType<AIFunctionDeclaration>().FirstOrDefault(tool => tool.Name == "Search");
 
         ChatMessage reply;

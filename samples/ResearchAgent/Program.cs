@@ -57,6 +57,18 @@ foreach (var question in questions)
 
 total.Stop();
 
+// A budgeted loop: DeepDiveAsync is [TokenBudget(2500, FinalAnswerReserve = 600, MinStepTokens = 250)]. It researches
+// while a useful step still fits, then spends the reserve on the final answer; no round trip can overspend.
+Console.WriteLine("Deep dive within a 2,500-token budget");
+Console.WriteLine("-------------------------------------");
+var deepDive = await researcher.DeepDiveAsync("What keeps an agent's cost in check?");
+var budget = deepDive.Budget;
+Console.WriteLine($"A: {deepDive.Answer}");
+Console.WriteLine($"{deepDive.Steps} research steps, then the final answer. Budget '{budget.Name}': {budget.Used:N0} of {budget.Total:N0} tokens used " +
+                  $"({budget.PromptTokens:N0} prompt, {budget.CompletionTokens:N0} completion; {budget.Utilization:P0}), {budget.Calls} model calls, " +
+                  $"{budget.RefusedCalls} refused, {budget.FinalAnswerReserve:N0} were kept for the final answer.");
+Console.WriteLine();
+
 Console.WriteLine("What the cache did");
 Console.WriteLine("------------------");
 foreach (var statistics in AgentCostRuntime.Current.Cache.GetStatistics())

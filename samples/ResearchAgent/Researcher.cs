@@ -1,3 +1,6 @@
+using AgentCost;
+using AgentCost.Budgets;
+using AgentCost.Tokens;
 using Microsoft.Extensions.AI;
 
 namespace ResearchAgent;
@@ -27,4 +30,39 @@ public sealed class Researcher(ResearchTools tools, IChatClient model)
         Interlocked.Add(ref _toolCalls, response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Count());
         return response.Text;
     }
+
+    /// <summary>
+    /// Researches a subject facet by facet for as long as its token budget allows a useful step, then spends the reserve
+    /// kept for it on a final answer synthesised from the notes. The generated interceptor opens the budget for the whole
+    /// call; <c>UseAgentCost()</c> charges every round trip of the tool loop to it and refuses any that would overspend.
+    /// </summary>
+    [TokenBudget(2500, FinalAnswerReserve = 600, MinStepTokens = 250)]
+    public async Task<DeepDive> DeepDiveAsync(string subject, CancellationToken cancellationToken = default)
+    {
+        var budget = TokenBudget.Current!;
+        string[] facets = ["result cache", "token budget", "stampede guard", "final-answer reserve", "runaway loop"];
+        var notes = new List<string>();
+        while (budget.CanContinue)
+        {
+            var facet = facets[notes.Count % facets.Length];
+            var step = await _agent.GetResponseAsync(
+                [new(ChatRole.System, "Search the library for the topic and note what you found."), new(ChatRole.User, $"What is a {facet}?")],
+                _options,
+                cancellationToken);
+            Interlocked.Add(ref _toolCalls, step.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Count());
+            notes.Add(step.Text);
+        }
+
+        // The loop stopped because a normal step no longer fits; the reserve is for the synthesis. Long notes are cut
+        // to what the answer can afford, with a visible marker.
+        budget.BeginFinalAnswer();
+        var notesText = budget.Truncate(string.Join('\n', notes.Distinct()), maxTokens: 300, TruncationMode.KeepHead);
+        var answer = await model.GetResponseAsync(
+            [new(ChatRole.System, "Write the final answer from the notes."), new(ChatRole.User, $"{subject}\nNotes:\n{notesText}")],
+            cancellationToken: cancellationToken);
+        return new DeepDive(answer.Text, notes.Count, budget.Summary);
+    }
 }
+
+/// <summary>What a budgeted deep dive produced: the final answer, how many research steps fitted, and the budget's figures.</summary>
+public sealed record DeepDive(string Answer, int Steps, TokenBudgetSummary Budget);
