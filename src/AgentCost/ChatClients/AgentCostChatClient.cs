@@ -11,9 +11,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace AgentCost.ChatClients;
 
 /// <summary>
-/// The AgentCost call layer: a chat client middleware that enforces the ambient <see cref="TokenBudget"/> on every
-/// model call. Add it with <see cref="AgentCostChatClientBuilderExtensions.UseAgentCost"/>, inside
-/// <c>UseFunctionInvocation()</c>.
+/// The AgentCost call layer: a chat client middleware that enforces the ambient <see cref="TokenBudget"/> and the spend
+/// budgets on every model call, and prices and records each one (<see cref="SpendMonitor"/>). Add it with
+/// <see cref="AgentCostChatClientBuilderExtensions.UseAgentCost"/>, inside <c>UseFunctionInvocation()</c>.
 /// </summary>
 /// <remarks>
 /// <para>Inside a budget, each call (streaming or not):</para>
@@ -26,8 +26,13 @@ namespace AgentCost.ChatClients;
 /// <item>settles to the usage the provider reports (input, output, cached input, reasoning), from the usage update
 /// when streaming; without a report it counts the answer locally and marks the charge as estimated.</item>
 /// </list>
-/// <para>A call that fails gives its reservation back; a cancelled call is charged what it is known to have used,
-/// else its counted prompt and any streamed output. Outside a budget the client passes calls through untouched.</para>
+/// <para>Every call (with spending enabled, the default) is also attributed to the current agent method, tenant and
+/// task, priced from its usage, held to the spend budgets that apply — its worst cost reserved before it is sent, a call
+/// that does not fit refused with <see cref="SpendLimitExceededException"/>, a call to a model without a price refused
+/// inside a budget with <see cref="ModelNotPricedException"/> — and written to the ledger before its result is
+/// returned.</para>
+/// <para>A call that fails gives its reservations back; a cancelled call is charged what it is known to have used,
+/// else its counted prompt and any streamed output. Outside every budget the request is sent unchanged.</para>
 /// <para>The guarantee is as exact as the prompt count: exact for text and tool calls with a known tokenizer,
 /// approximate for tool schemas, images and unknown models. What the provider reports is always charged.</para>
 /// </remarks>

@@ -9,9 +9,9 @@ namespace Microsoft.Extensions.AI;
 public static class AgentCostChatClientBuilderExtensions
 {
     /// <summary>
-    /// Adds an <see cref="AgentCostChatClient"/>, which enforces the ambient token budget on every model call: it counts
-    /// the prompt, refuses (or trims) what does not fit, clamps <c>MaxOutputTokens</c> to what is left, and charges the
-    /// usage the provider reports.
+    /// Adds an <see cref="AgentCostChatClient"/>, which enforces the ambient token budget and the spend budgets on every
+    /// model call: it counts the prompt, refuses (or trims) what does not fit, clamps <c>MaxOutputTokens</c> to what is
+    /// left, charges the usage the provider reports, and prices and records the call in the spend ledger.
     /// </summary>
     /// <remarks>
     /// <para>Order matters. Add it <em>after</em> <c>UseFunctionInvocation()</c>, so that it sits inside the tool loop and

@@ -35,7 +35,7 @@ internal sealed class AgentCostMetrics : IDisposable
         TokenUsage = meter.CreateHistogram(
             "agentcost.token.usage",
             unit: "{token}",
-            description: "Tokens charged to budgets per model call, tagged with gen_ai.token.type (input or output), budget and model.",
+            description: "Tokens of each model call, tagged with gen_ai.token.type (input or output), gen_ai.operation.name, gen_ai.request.model, gen_ai.response.model, gen_ai.provider.name and the token budget.",
             advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864] });
         BudgetExhausted = meter.CreateCounter<long>(
             "agentcost.budget.exhausted",
@@ -72,8 +72,9 @@ internal sealed class AgentCostMetrics : IDisposable
     }
 
     /// <summary>
-    /// <c>agentcost.token.usage</c>, tags <c>gen_ai.token.type</c> (<c>input</c>, <c>output</c>), <c>agentcost.budget</c>,
-    /// <c>gen_ai.request.model</c> and <c>agentcost.estimated</c>.
+    /// <c>agentcost.token.usage</c>, tags <c>gen_ai.token.type</c> (<c>input</c>, <c>output</c>), <c>gen_ai.operation.name</c>,
+    /// <c>gen_ai.request.model</c>, <c>gen_ai.response.model</c>, <c>gen_ai.provider.name</c>, <c>agentcost.budget</c> (inside a
+    /// token budget) and <c>agentcost.estimated</c>.
     /// </summary>
     public Histogram<long> TokenUsage { get; }
 
