@@ -305,6 +305,54 @@ public sealed class CompileAndRunTests
     }
 
     [Fact]
+    public async Task AgentTaskMethodsRunAsTasksThatSucceedOrFail()
+    {
+        var output = await RunAsync("""
+            public sealed class Agent
+            {
+                public string Seen = "";
+
+                [AgentTask("research")]
+                public async Task<string> ResearchAsync(bool fail)
+                {
+                    await Task.Yield();
+                    Seen += AgentCost.AgentTask.Current?.Name + ";";
+                    if (fail)
+                    {
+                        throw new InvalidOperationException("no answer");
+                    }
+
+                    return "answer";
+                }
+
+                [AgentTask]
+                public void Tidy() => Seen += AgentCost.AgentTask.Current?.Name + ";";
+            }
+
+            public static class Program
+            {
+                public static async Task<string> Run()
+                {
+                    using var runtime = AgentCostRuntime.Create();
+                    using var scope = AgentCostRuntime.Use(runtime);
+                    var from = DateTimeOffset.UtcNow.AddMinutes(-1);
+                    var agent = new Agent();
+                    await agent.ResearchAsync(false);
+                    try { await agent.ResearchAsync(true); } catch (InvalidOperationException) { }
+                    agent.Tidy();
+                    var report = await runtime.Spending.GetReportAsync(from, DateTimeOffset.UtcNow.AddMinutes(1));
+                    var tasks = string.Join(",", System.Linq.Enumerable.Select(
+                        System.Linq.Enumerable.OrderBy(report.Tasks, t => t.Name, StringComparer.Ordinal),
+                        t => $"{t.Name}:{t.Succeeded}/{t.Tasks}"));
+                    return agent.Seen + (AgentCost.AgentTask.Current is null ? "closed " : "open ") + tasks;
+                }
+            }
+            """);
+
+        Assert.Equal("research;research;Agent.Tidy;closed Agent.Tidy:1/1,research:1/2", output);
+    }
+
+    [Fact]
     public async Task WithoutTheGeneratorEveryCallRuns()
     {
         // The control for the tests above: the same kind of program, compiled without interceptors.
