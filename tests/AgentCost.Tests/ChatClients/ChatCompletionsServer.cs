@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using AgentCost.Testing;
 
 namespace AgentCost.Tests.ChatClients;
 
@@ -12,28 +12,9 @@ namespace AgentCost.Tests.ChatClients;
 /// with the usage chunk that <c>stream_options.include_usage</c> asks for). It answers a fixed text and reports the
 /// usage it is told to; it keeps every request body it received.
 /// </summary>
-internal sealed class ChatCompletionsServer : IAsyncDisposable
+internal sealed class ChatCompletionsServer : LoopbackChatServer
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _serving;
-
-    public ChatCompletionsServer()
-    {
-        // HttpListener needs a concrete port: take a free one from the operating system.
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _serving = Task.Run(ServeAsync);
-    }
-
-    public int Port { get; }
-
-    public Uri Endpoint => new($"http://127.0.0.1:{Port}/v1");
+    public ChatCompletionsServer() => Start();
 
     public string AnswerText { get; set; } = "Budgets keep agents affordable.";
 
@@ -47,53 +28,25 @@ internal sealed class ChatCompletionsServer : IAsyncDisposable
 
     public ConcurrentQueue<JsonNode> Requests { get; } = new();
 
-    public async ValueTask DisposeAsync()
+    protected override async Task RespondAsync(HttpListenerResponse response, JsonNode request)
     {
-        _listener.Stop();
-        _listener.Close();
-        try
+        Requests.Enqueue(request);
+        var model = (string?)request["model"] ?? "gpt-4o-mini";
+        if ((bool?)request["stream"] == true)
         {
-            await _serving;
+            await StreamAsync(response, model, includeUsage: (bool?)request["stream_options"]?["include_usage"] == true);
         }
-        catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException)
+        else
         {
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
+            await WriteAsync(response, 200, "application/json", JsonSerializer.Serialize(new
             {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var request = JsonNode.Parse(await reader.ReadToEndAsync())!;
-            Requests.Enqueue(request);
-            var model = (string?)request["model"] ?? "gpt-4o-mini";
-            if ((bool?)request["stream"] == true)
-            {
-                await StreamAsync(context.Response, model, includeUsage: (bool?)request["stream_options"]?["include_usage"] == true);
-            }
-            else
-            {
-                await WriteAsync(context.Response, "application/json", JsonSerializer.Serialize(new
-                {
-                    id = "chatcmpl-1",
-                    @object = "chat.completion",
-                    created = 1_700_000_000,
-                    model,
-                    choices = new[] { new { index = 0, message = new { role = "assistant", content = AnswerText }, finish_reason = "stop", logprobs = (object?)null } },
-                    usage = Usage(),
-                }));
-            }
+                id = "chatcmpl-1",
+                @object = "chat.completion",
+                created = 1_700_000_000,
+                model,
+                choices = new[] { new { index = 0, message = new { role = "assistant", content = AnswerText }, finish_reason = "stop", logprobs = (object?)null } },
+                usage = Usage(),
+            }));
         }
     }
 
@@ -124,7 +77,7 @@ internal sealed class ChatCompletionsServer : IAsyncDisposable
 
         events.Append("data: [DONE]\n\n");
         response.SendChunked = true;
-        await WriteAsync(response, "text/event-stream", events.ToString());
+        await WriteAsync(response, 200, "text/event-stream", events.ToString());
     }
 
     private object Usage() => new
@@ -135,18 +88,4 @@ internal sealed class ChatCompletionsServer : IAsyncDisposable
         prompt_tokens_details = new { cached_tokens = CachedTokens, audio_tokens = 0 },
         completion_tokens_details = new { reasoning_tokens = ReasoningTokens, audio_tokens = 0, accepted_prediction_tokens = 0, rejected_prediction_tokens = 0 },
     };
-
-    private static async Task WriteAsync(HttpListenerResponse response, string contentType, string body)
-    {
-        var bytes = Encoding.UTF8.GetBytes(body);
-        response.StatusCode = 200;
-        response.ContentType = contentType;
-        if (!response.SendChunked)
-        {
-            response.ContentLength64 = bytes.Length;
-        }
-
-        await response.OutputStream.WriteAsync(bytes);
-        response.Close();
-    }
 }
