@@ -123,6 +123,33 @@ public sealed partial class InterceptorGenerator
                 policies.Add($"task: new global::AgentCost.Interception.TaskPolicy({(task.Name is null ? string.Empty : "name: " + Literal(task.Name))})");
             }
 
+            if (method.Route is { } route)
+            {
+                var arguments = new List<string>();
+                if (route.Tier is not null)
+                {
+                    arguments.Add("tier: " + Literal(route.Tier));
+                }
+
+                if (route.MinTier is not null)
+                {
+                    arguments.Add("minTier: " + Literal(route.MinTier));
+                }
+
+                if (route.MaxTier is not null)
+                {
+                    arguments.Add("maxTier: " + Literal(route.MaxTier));
+                }
+
+                // The prompt's position in the packed arguments, where an instance method's receiver comes first.
+                if (route.PromptParameter >= 0)
+                {
+                    arguments.Add($"promptArgument: {route.PromptParameter + (method.Kind == CallKind.Instance ? 1 : 0)}");
+                }
+
+                policies.Add($"route: new global::AgentCost.Interception.RoutePolicy({string.Join(", ", arguments)})");
+            }
+
             writer.WriteLine(StringArray(method.Parameters.Select(p => p.Name)) + (policies.Count == 0 ? ");" : ","));
             for (var i = 0; i < policies.Count; i++)
             {

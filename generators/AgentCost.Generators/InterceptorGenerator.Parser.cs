@@ -240,6 +240,7 @@ public sealed partial class InterceptorGenerator
             CacheSettings? cache = null;
             BudgetSettings? budget = null;
             TaskSettings? task = null;
+            RouteSettings? route = null;
             foreach (var attribute in method.GetAttributes())
             {
                 if (IsAgentCostType(attribute.AttributeClass, "CachedAttribute"))
@@ -264,9 +265,94 @@ public sealed partial class InterceptorGenerator
                         ?? attribute.NamedArguments.FirstOrDefault(a => a.Key == "Name").Value.Value as string;
                     task = new TaskSettings(name);
                 }
+                else if (IsAgentCostType(attribute.AttributeClass, "RouteModelAttribute"))
+                {
+                    route = GetRouteSettings(attribute, method);
+                }
             }
 
-            return cache is null && budget is null && task is null ? null : new Policies(cache, budget, task);
+            return cache is null && budget is null && task is null && route is null ? null : new Policies(cache, budget, task, route);
+        }
+
+        private static RouteSettings GetRouteSettings(AttributeData attribute, IMethodSymbol method)
+        {
+            string? tier = null, minTier = null, maxTier = null;
+            foreach (var argument in attribute.NamedArguments)
+            {
+                switch (argument.Key)
+                {
+                    case "Tier":
+                        tier = argument.Value.Value as string;
+                        break;
+                    case "MinTier":
+                        minTier = argument.Value.Value as string;
+                        break;
+                    case "MaxTier":
+                        maxTier = argument.Value.Value as string;
+                        break;
+                }
+            }
+
+            return new RouteSettings(tier, minTier, maxTier, GetPromptParameter(method));
+        }
+
+        // The parameter marked [Prompt], else the only parameter of a prompt type; -1 when there is none or the choice is
+        // ambiguous (an analyzer reports that as an error): the route then classifies the first model call's messages.
+        internal static int GetPromptParameter(IMethodSymbol method)
+        {
+            int marked = -1, markedCount = 0, candidate = -1, candidates = 0;
+            for (var i = 0; i < method.Parameters.Length; i++)
+            {
+                var parameter = method.Parameters[i];
+                var isPrompt = IsPromptType(parameter.Type);
+                if (parameter.GetAttributes().Any(a => IsAgentCostType(a.AttributeClass, "PromptAttribute")))
+                {
+                    markedCount++;
+                    marked = isPrompt ? i : -1;
+                }
+
+                if (isPrompt)
+                {
+                    candidates++;
+                    candidate = i;
+                }
+            }
+
+            return markedCount switch
+            {
+                1 => marked,
+                0 when candidates == 1 => candidate,
+                _ => -1,
+            };
+        }
+
+        // string, or a type that is or implements IEnumerable<Microsoft.Extensions.AI.ChatMessage>.
+        internal static bool IsPromptType(ITypeSymbol type)
+        {
+            if (type.SpecialType == SpecialType.System_String)
+            {
+                return true;
+            }
+
+            if (IsChatMessageSequence(type))
+            {
+                return true;
+            }
+
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (IsChatMessageSequence(implemented))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+
+            static bool IsChatMessageSequence(ITypeSymbol candidate)
+                => candidate is INamedTypeSymbol { Name: "IEnumerable", Arity: 1, ContainingType: null } named
+                    && IsNamespace(named.ContainingNamespace, "System.Collections.Generic")
+                    && IsType(named.TypeArguments[0], "Microsoft.Extensions.AI", "ChatMessage");
         }
 
         private static CacheSettings? GetCacheSettings(AttributeData attribute)
@@ -410,6 +496,7 @@ public sealed partial class InterceptorGenerator
                 policies.Cache,
                 policies.Budget,
                 policies.Task,
+                policies.Route,
                 scan.SuppressedDiagnostics.OrderBy(id => id, StringComparer.Ordinal).ToEquatableArray());
         }
 

@@ -5,21 +5,27 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using AgentCost.Routing;
 using ResearchAgent;
 
 // A research agent that answers questions from a document library with a tool loop. It runs offline: the library is
 // local and the model is OfflineModel, a deterministic stand-in for a chat model that calls tools, so the sample needs
 // no network or API key. The search tool is [AgentTool] + [Cached]: a topic the model searched before is served from
-// the cache, even though the model, not this code, makes the call.
-var builder = Host.CreateApplicationBuilder(args);
+// the cache, even though the model, not this code, makes the call. Each question is routed ([RouteModel]) to the
+// cheapest tier of models its difficulty needs; the tiers are in appsettings.json (AgentCost:Routing).
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.AddAgentCost();
 builder.Services.AddSingleton<DocumentLibrary>();
 builder.Services.AddSingleton<ResearchTools>();
-// UseAgentCost() prices and records every model round trip (Researcher adds the tool loop around it). The offline
-// model reports its word counts as usage; its calls are priced as gpt-4o-mini, so the spend report below shows what
-// the run would have cost on that model.
-builder.Services.AddChatClient(new OfflineModel()).ConfigureOptions(static options => options.ModelId ??= "gpt-4o-mini").UseAgentCost();
+// UseAgentCostRouting() sends each round trip inside a route to its tier's model; UseAgentCost() prices and records
+// every round trip (Researcher adds the tool loop around both). The offline model reports its word counts as usage;
+// each call is priced as the model it was routed to (gpt-4o-mini outside a route), so the reports below show what the
+// run would have cost on those models.
+builder.Services.AddChatClient(new OfflineModel())
+    .ConfigureOptions(static options => options.ModelId ??= "gpt-4o-mini")
+    .UseAgentCostRouting()
+    .UseAgentCost();
 builder.Services.AddSingleton<Researcher>();
 
 using var host = builder.Build();
@@ -27,6 +33,7 @@ await host.StartAsync(); // makes the host's AgentCost runtime the one the gener
 
 var researcher = host.Services.GetRequiredService<Researcher>();
 var tools = host.Services.GetRequiredService<ResearchTools>();
+var router = host.Services.GetRequiredService<ModelRouter>();
 
 string[] questions =
 [
@@ -34,6 +41,8 @@ string[] questions =
     "What does a token budget protect against?",
     "Why would an agent's cache need a stampede guard?",
     "How does a result cache differ from a token budget?",
+    "Explain step by step how a token budget and a final-answer reserve stop a runaway loop.",
+    "Analyse the trade-offs of a stampede guard, then design and evaluate a plan that combines a result cache with a token budget.",
 ];
 
 var runStarted = DateTimeOffset.UtcNow;
@@ -42,16 +51,12 @@ foreach (var question in questions)
 {
     Console.WriteLine($"Q: {question}");
 
-    // Each question is a task (cost per successful task) made in the method the report charges its calls to.
-    using var task = AgentTask.Begin("answer-question");
-    using var method = AgentCallContext.BeginMethod("ResearchAgent.Researcher.AnswerAsync");
+    // AnswerAsync is [RouteModel] and [AgentTask]: the interceptor runs it as a task (cost per successful task) inside
+    // a route decided by the question, and the spend report charges its calls to it.
     var answer = await researcher.AnswerAsync(question);
-    if (!string.IsNullOrWhiteSpace(answer))
-    {
-        task.Succeed();
-    }
-
+    var route = router.Log.Records[^1];
     Console.WriteLine($"A: {answer}");
+    Console.WriteLine($"   routed to {route.Tier} ({route.Model}): {route.Decision.Reason}, score {route.Decision.Score:0.00}");
     Console.WriteLine();
 }
 
@@ -81,8 +86,11 @@ Console.WriteLine($"Searches that reached the library: {tools.LibrarySearches} o
 Console.WriteLine($"Time saved at {ResearchTools.SearchLatency.TotalMilliseconds:0} ms a search: about {(researcher.ToolCalls - tools.LibrarySearches) * ResearchTools.SearchLatency.TotalMilliseconds:0} ms; run took {total.ElapsedMilliseconds} ms.");
 
 Console.WriteLine();
+RoutingReportPrinter.Print(router.GetReport(), Console.Out);
+
+Console.WriteLine();
 var spend = await host.Services.GetRequiredService<AgentCostRuntime>().Spending.GetReportAsync(runStarted, DateTimeOffset.UtcNow.AddSeconds(1));
-Console.WriteLine("(The offline model's usage is its word count, priced as gpt-4o-mini: what this run would have cost on that model.)");
+Console.WriteLine("(The offline model's usage is its word count, priced as the model each call was routed to, gpt-4o-mini outside a route.)");
 SpendReportPrinter.Print(spend, Console.Out);
 
 await host.StopAsync();

@@ -19,6 +19,12 @@ public sealed class Researcher(ResearchTools tools, IChatClient model)
     /// <summary>Tool calls the model asked for, served from the cache or not.</summary>
     public int ToolCalls => Volatile.Read(ref _toolCalls);
 
+    /// <summary>
+    /// Answers a question as one task. <c>[RouteModel]</c>: the generated interceptor opens a route with the question, and
+    /// every round trip of the tool loop goes to the tier its difficulty needs (at most <c>complex</c>).
+    /// </summary>
+    [RouteModel(MaxTier = "complex")]
+    [AgentTask("answer-question")]
     public async Task<string> AnswerAsync(string question, CancellationToken cancellationToken = default)
     {
         var messages = new List<ChatMessage>

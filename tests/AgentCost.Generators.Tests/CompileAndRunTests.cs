@@ -305,6 +305,86 @@ public sealed class CompileAndRunTests
     }
 
     [Fact]
+    public async Task RouteModelMethodsRunInsideTheirRoute()
+    {
+        var output = await RunAsync("""
+            using System.Collections.Generic;
+            using AgentCost.Routing;
+            using Microsoft.Extensions.AI;
+
+            public sealed class Agent
+            {
+                public string Seen = "";
+                public int Executions;
+
+                private void See()
+                {
+                    var route = ModelRouting.Current;
+                    Seen += route is null
+                        ? "none;"
+                        : $"{route.Name}|{route.Policy.Tier}|{route.Policy.MinTier}|{route.Policy.MaxTier}|{route.Prompt};";
+                }
+
+                [RouteModel]
+                public async Task<string> AnswerAsync(string question, CancellationToken cancellationToken)
+                {
+                    await Task.Yield();
+                    See();
+                    return question;
+                }
+
+                [RouteModel(MinTier = "medium", MaxTier = "complex")]
+                public int Chat(int depth, IList<ChatMessage> history)
+                {
+                    See();
+                    return depth;
+                }
+
+                [RouteModel(Tier = "reasoning")]
+                public void Prove(string context, [Prompt] string claim) => See();
+
+                [RouteModel]
+                public void Plan(int steps) => See();
+
+                [RouteModel]
+                [Cached]
+                public string Summarize(string text)
+                {
+                    Executions++;
+                    See();
+                    return text;
+                }
+            }
+
+            public static class Program
+            {
+                public static async Task<string> Run()
+                {
+                    using var runtime = AgentCostRuntime.Create();
+                    using var scope = AgentCostRuntime.Use(runtime);
+                    var agent = new Agent();
+                    await agent.AnswerAsync("what is 2+2?", CancellationToken.None);
+                    agent.Chat(1, new List<ChatMessage> { new(ChatRole.System, "be brief"), new(ChatRole.User, "hello"), new(ChatRole.User, "there") });
+                    agent.Prove("axioms", "P=NP");
+                    agent.Plan(3);
+                    agent.Summarize("long text");
+                    agent.Summarize("long text");
+                    return agent.Seen + "executions=" + agent.Executions + ";" + (ModelRouting.Current is null ? "closed" : "open");
+                }
+            }
+            """);
+
+        Assert.Equal(
+            "Agent.AnswerAsync||||what is 2+2?;" +
+            "Agent.Chat||medium|complex|hello\nthere;" +
+            "Agent.Prove|reasoning|||P=NP;" +
+            "Agent.Plan||||;" +
+            "Agent.Summarize||||long text;" +
+            "executions=1;closed",
+            output);
+    }
+
+    [Fact]
     public async Task AgentTaskMethodsRunAsTasksThatSucceedOrFail()
     {
         var output = await RunAsync("""

@@ -263,6 +263,59 @@ public sealed class SnapshotTests
         """);
 
     [Fact]
+    public void RouteModelMethods() => Verify("""
+        using System.Collections.Generic;
+        using System.Threading;
+        using System.Threading.Tasks;
+        using AgentCost;
+        using Microsoft.Extensions.AI;
+
+        namespace Sample;
+
+        public sealed class Agent
+        {
+            [RouteModel]
+            public Task<string> AnswerAsync(string question, CancellationToken cancellationToken) => Task.FromResult(question);
+
+            [RouteModel(MinTier = "medium", MaxTier = "complex")]
+            public ValueTask<int> ChatAsync(int depth, IList<ChatMessage> history) => new(history.Count + depth);
+
+            [RouteModel(Tier = "reasoning")]
+            public static string Prove(string claim) => claim;
+
+            [RouteModel]
+            public string Compare(string context, [Prompt] string question) => question;
+
+            [RouteModel]
+            public void Plan(int steps)
+            {
+            }
+
+            [RouteModel]
+            [Cached]
+            [TokenBudget(4000)]
+            public string Summarize(string text) => text;
+        }
+
+        public static class AgentExtensions
+        {
+            [RouteModel(MaxTier = "medium")]
+            public static string Ask(this Agent agent, string question) => question;
+        }
+
+        public static class Program
+        {
+            public static async Task<string> Run(Agent agent)
+            {
+                agent.Plan(3);
+                var answer = await agent.AnswerAsync("q", CancellationToken.None);
+                var count = await agent.ChatAsync(1, new List<ChatMessage> { new(ChatRole.User, "hi") });
+                return answer + count + Agent.Prove("p") + agent.Compare("c", "q") + agent.Summarize("t") + agent.Ask("a");
+            }
+        }
+        """);
+
+    [Fact]
     public void MethodFromReferencedAssembly()
     {
         var library = GeneratorHarness.CreateLibraryReference("""

@@ -23,6 +23,7 @@ namespace AgentCost.Generators.Model;
 /// <param name="Cache">The caching settings, when the method is <c>[Cached]</c>.</param>
 /// <param name="Budget">The token budget, when the method has <c>[TokenBudget]</c>.</param>
 /// <param name="Task">The task settings, when the method has <c>[AgentTask]</c>.</param>
+/// <param name="Route">The route settings, when the method has <c>[RouteModel]</c>.</param>
 /// <param name="SuppressedDiagnostics">Obsolete and experimental diagnostics that naming the method or its types reports.</param>
 internal sealed record InterceptedMethod(
     string DeclaringTypeName,
@@ -39,6 +40,7 @@ internal sealed record InterceptedMethod(
     CacheSettings? Cache,
     BudgetSettings? Budget,
     TaskSettings? Task,
+    RouteSettings? Route,
     EquatableArray<string> SuppressedDiagnostics)
 {
     /// <summary>Identifies the method to the runtime: all call sites with the same identity share one descriptor.</summary>

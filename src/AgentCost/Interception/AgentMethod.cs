@@ -21,6 +21,7 @@ public sealed class AgentMethod
     /// <param name="cache">The caching policy when the method is <see cref="CachedAttribute"/>; otherwise <see langword="null"/>.</param>
     /// <param name="budget">The token budget when the method is <see cref="TokenBudgetAttribute"/>; otherwise <see langword="null"/>.</param>
     /// <param name="task">The task settings when the method is <see cref="AgentTaskAttribute"/>; otherwise <see langword="null"/>.</param>
+    /// <param name="route">The route when the method is <see cref="RouteModelAttribute"/>; otherwise <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">A name is empty, or the parameter arrays differ in length.</exception>
     public AgentMethod(
         string declaringType,
@@ -29,7 +30,8 @@ public sealed class AgentMethod
         string[] parameterNames,
         CachePolicy? cache = null,
         TokenBudgetPolicy? budget = null,
-        TaskPolicy? task = null)
+        TaskPolicy? task = null,
+        RoutePolicy? route = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(declaringType);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -49,6 +51,8 @@ public sealed class AgentMethod
         Cache = cache;
         Budget = budget;
         Task = task;
+        Route = route;
+        HasScopes = budget is not null || task is not null || route is not null;
         DisplayName = declaringType + "." + name;
         TaskName = task is null ? null : task.Name ?? DisplayName;
         IdentityBytes = EncodeIdentity();
@@ -77,6 +81,12 @@ public sealed class AgentMethod
 
     /// <summary>The task each call runs as, or <see langword="null"/> when the method is not <see cref="AgentTaskAttribute"/>.</summary>
     public TaskPolicy? Task { get; }
+
+    /// <summary>The model route opened for every call, or <see langword="null"/> when the method is not <see cref="RouteModelAttribute"/>.</summary>
+    public RoutePolicy? Route { get; }
+
+    /// <summary>Whether a call opens scopes that must stay open until the method completes: a budget, a task or a route.</summary>
+    internal bool HasScopes { get; }
 
     /// <summary>The name of the task each call runs as, or <see langword="null"/>.</summary>
     internal string? TaskName { get; }

@@ -2,12 +2,13 @@ using System.ComponentModel;
 using AgentCost.Budgets;
 using AgentCost.Caching;
 using AgentCost.Hosting;
+using AgentCost.Routing;
 
 namespace AgentCost.Interception;
 
 /// <summary>
-/// The entry points generated interceptors call: each applies the method's policies — a token budget scope and an
-/// <see cref="AgentTask"/> around the whole call, then the result cache — and runs the original method as the current
+/// The entry points generated interceptors call: each applies the method's policies — a token budget scope, an
+/// <see cref="AgentTask"/> and a model route around the whole call, then the result cache — and runs the original method as the current
 /// agent method (<see cref="AgentCallContext"/>), so that its model calls are charged to it. Not meant to be called by
 /// hand.
 /// </summary>
@@ -35,6 +36,7 @@ public static class AgentMethodInvoker
         ArgumentNullException.ThrowIfNull(body);
         using var budget = OpenBudget(method);
         var task = OpenTask(method);
+        using var route = OpenRoute(method, args);
         try
         {
             TResult result;
@@ -80,7 +82,7 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        if (method.Budget is not null || method.Task is not null)
+        if (method.HasScopes)
         {
             return InvokeInScopesAsync(method, args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken).AsTask();
         }
@@ -114,7 +116,7 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        if (method.Budget is not null || method.Task is not null)
+        if (method.HasScopes)
         {
             return InvokeInScopesAsync(method, args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken);
         }
@@ -138,6 +140,7 @@ public static class AgentMethodInvoker
         ArgumentNullException.ThrowIfNull(body);
         using var budget = OpenBudget(method);
         var task = OpenTask(method);
+        using var route = OpenRoute(method, args);
         var previous = AgentCallContext.Enter(method);
         try
         {
@@ -161,12 +164,13 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        return method.Budget is null && method.Task is null ? RunInContext(method, args, body) : InScopes(method, args, body);
+        return method.HasScopes ? InScopes(method, args, body) : RunInContext(method, args, body);
 
         static async Task InScopes(AgentMethod method, TArgs args, Func<TArgs, Task> body)
         {
             using var budget = OpenBudget(method);
             var task = OpenTask(method);
+            using var route = OpenRoute(method, args);
             try
             {
                 await RunInContext(method, args, body).ConfigureAwait(false);
@@ -189,12 +193,13 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        return method.Budget is null && method.Task is null ? RunInContext(method, args, body) : InScopes(method, args, body);
+        return method.HasScopes ? InScopes(method, args, body) : RunInContext(method, args, body);
 
         static async ValueTask InScopes(AgentMethod method, TArgs args, Func<TArgs, ValueTask> body)
         {
             using var budget = OpenBudget(method);
             var task = OpenTask(method);
+            using var route = OpenRoute(method, args);
             try
             {
                 await RunInContext(method, args, body).ConfigureAwait(false);
@@ -212,6 +217,7 @@ public static class AgentMethodInvoker
     {
         using var budget = OpenBudget(method);
         var task = OpenTask(method);
+        using var route = OpenRoute(method, args);
         try
         {
             var result = method.Cache is null
@@ -258,4 +264,7 @@ public static class AgentMethodInvoker
 
     private static AgentTask? OpenTask(AgentMethod method)
         => method.TaskName is { } name ? AgentTask.Begin(name) : null;
+
+    private static ModelRouteScope? OpenRoute<TArgs>(AgentMethod method, TArgs args)
+        => method.Route is { } policy ? ModelRouting.Begin(method.DisplayName, policy.Route, policy.GetPrompt(args)) : null;
 }

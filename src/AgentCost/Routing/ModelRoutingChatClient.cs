@@ -58,7 +58,7 @@ public sealed class ModelRoutingChatClient : DelegatingChatClient
             {
                 var response = await ClientFor(deployment).GetResponseAsync(list, WithModel(options, deployment), cancellationToken).ConfigureAwait(false);
                 lease?.Settle(Total(response.Usage));
-                _router.Record(new RoutingRecord(_router.TimeProvider.GetUtcNow(), route.Name, decision, deployment.Tier, deployment.Name, deployment.Model, fallbacks, response.Usage));
+                _router.Record(new RoutingRecord(_router.TimeProvider.GetUtcNow(), route.Name, decision, deployment.Tier, deployment.Name, deployment.Model, fallbacks, Snapshot(response.Usage)));
                 return response;
             }
             catch (Exception exception) when (IsTransient(exception, cancellationToken, out var reason, out var retryAfter))
@@ -147,7 +147,7 @@ public sealed class ModelRoutingChatClient : DelegatingChatClient
             {
                 await enumerator.DisposeAsync().ConfigureAwait(false);
                 lease?.Settle(Total(usage));
-                _router.Record(new RoutingRecord(_router.TimeProvider.GetUtcNow(), route.Name, decision, deployment.Tier, deployment.Name, deployment.Model, fallbacks, usage));
+                _router.Record(new RoutingRecord(_router.TimeProvider.GetUtcNow(), route.Name, decision, deployment.Tier, deployment.Name, deployment.Model, fallbacks, Snapshot(usage)));
             }
 
             yield break;
@@ -228,6 +228,20 @@ public sealed class ModelRoutingChatClient : DelegatingChatClient
         }
 
         return new InvalidOperationException($"Route '{route.Name}' (tier {decision.Tier}) has no deployment to call.");
+    }
+
+    // The log keeps its own copy: callers own the response's UsageDetails and may add to it (FunctionInvokingChatClient
+    // sums a tool loop's usage into its first response's), which would change a record after the fact.
+    private static UsageDetails? Snapshot(UsageDetails? usage)
+    {
+        if (usage is null)
+        {
+            return null;
+        }
+
+        var copy = new UsageDetails();
+        copy.Add(usage);
+        return copy;
     }
 
     private static int? Total(UsageDetails? usage)

@@ -6,8 +6,12 @@ namespace AgentCost;
 /// routing layer (<c>UseAgentCostRouting()</c>) sets the model of each call inside the method.
 /// </summary>
 /// <remarks>
-/// The runtime entry point is <see cref="Routing.ModelRouting.Begin(string, Routing.ModelRoutePolicy, string?)"/>.
-/// The interceptor generator does not call it yet: until it does, open the scope by hand.
+/// <para>The generated interceptor of every call site opens the route around the call (after the token budget and the
+/// task, before the result cache), with the prompt argument; the tier is decided at the method's first model call and
+/// kept for the rest of it. A cache hit opens and closes the route and decides nothing.</para>
+/// <para>A method with no prompt parameter is routed by its first model call's user messages. Two candidate parameters
+/// and no <see cref="PromptAttribute"/> is an error (COST009). Code that cannot use the generator opens the same route
+/// by hand with <see cref="Routing.ModelRouting.Begin(string, Routing.ModelRoutePolicy, string?)"/>.</para>
 /// </remarks>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
 public sealed class RouteModelAttribute : Attribute
@@ -22,7 +26,10 @@ public sealed class RouteModelAttribute : Attribute
     public string? MaxTier { get; set; }
 }
 
-/// <summary>Marks the parameter <see cref="RouteModelAttribute"/> classifies.</summary>
+/// <summary>
+/// Marks the parameter <see cref="RouteModelAttribute"/> classifies: a <see cref="string"/> or a sequence of
+/// <c>Microsoft.Extensions.AI.ChatMessage</c> (whose user messages are classified).
+/// </summary>
 [AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
 public sealed class PromptAttribute : Attribute
 {

@@ -42,6 +42,25 @@ public class FallbackTests
         Assert.False(router.GetDeployments("simple")[0].IsCoolingDown(DateTimeOffset.UtcNow));
     }
 
+    [Fact]
+    public async Task The_log_keeps_each_calls_usage_even_when_a_tool_loop_sums_usage_into_the_first_response()
+    {
+        using var router = new ModelRouter(RoutingTestSupport.Options(("simple", ["mini"])));
+        using var client = new ModelRoutingChatClient(new ThrowingClient("none", () => new InvalidOperationException()), router);
+
+        ChatResponse response;
+        using (ModelRouting.Begin("Agent.Run", new ModelRoutePolicy(Tier: "simple")))
+        {
+            response = await client.GetResponseAsync("hi");
+        }
+
+        // What FunctionInvokingChatClient does with the first round trip's usage when more round trips follow.
+        response.Usage!.Add(new UsageDetails { InputTokenCount = 1000, OutputTokenCount = 500 });
+
+        var usage = Assert.Single(router.Log.Records).Usage!;
+        Assert.Equal((10, 5), (usage.InputTokenCount, usage.OutputTokenCount));
+    }
+
     private sealed class ThrowingClient(string failingModel, Func<Exception> error) : IChatClient
     {
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
@@ -52,7 +71,11 @@ public class FallbackTests
                 throw error();
             }
 
-            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) { ModelId = options?.ModelId });
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok"))
+            {
+                ModelId = options?.ModelId,
+                Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 5 },
+            });
         }
 
         public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)

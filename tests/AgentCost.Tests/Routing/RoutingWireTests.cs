@@ -57,6 +57,40 @@ public sealed class RoutingWireTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_RouteModel_entry_point_routes_every_call_of_the_method_by_its_prompt_argument()
+    {
+        // What a generated interceptor hands the runtime for [RouteModel] methods: a descriptor with a route policy and
+        // the packed receiver and arguments, the prompt at position 1.
+        var classified = new Interception.AgentMethod(
+            "Agent", "AskAsync", ["string"], ["question"], route: new Interception.RoutePolicy(promptArgument: 1));
+        var bounded = new Interception.AgentMethod(
+            "Agent", "PlanAsync", ["string"], ["goal"], route: new Interception.RoutePolicy(minTier: "medium", maxTier: "complex", promptArgument: 1));
+        var client = _client;
+
+        async Task<string> Body((object Agent, string Prompt) args)
+        {
+            // Two calls in one method: the tier is decided once, by the method's prompt, not by what each call sends.
+            var first = await client.GetResponseAsync("Prove it step by step, formally.");
+            await client.GetResponseAsync("and again");
+            return first.Text;
+        }
+
+        var easy = await Interception.AgentMethodInvoker.InvokeAsync<(object, string), string>(
+            classified, (new object(), "What is the capital of France?"), null, Body, CancellationToken.None);
+        var hard = await Interception.AgentMethodInvoker.InvokeAsync<(object, string), string>(
+            bounded, (new object(), "Translate hello."), null, Body, CancellationToken.None);
+
+        Assert.Null(ModelRouting.Current);
+        Assert.Equal("answered by gpt-4o-mini", easy);
+        Assert.Equal("answered by gpt-4.1-mini", hard);
+        Assert.Equal(["gpt-4o-mini", "gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1-mini"], _server.Models);
+        Assert.Equal(
+            [("Agent.AskAsync", "simple", "classified"), ("Agent.AskAsync", "simple", "classified"), ("Agent.PlanAsync", "medium", "classified"), ("Agent.PlanAsync", "medium", "classified")],
+            _router.Log.Records.Select(r => (r.Route, r.Decision.Tier, r.Decision.Reason)));
+        Assert.Equal("simple", _router.Log.Records[2].Decision.ClassifiedTier);
+    }
+
+    [Fact]
     public async Task A_429_makes_the_next_deployment_answer_and_pauses_the_first_for_its_Retry_After()
     {
         _server.Refuse["gpt-4o"] = (429, "120");
