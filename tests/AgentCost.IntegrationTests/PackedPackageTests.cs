@@ -133,12 +133,16 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
             ["sync-hits"] = "1",
             ["sync-misses"] = "2",
             ["sync-repeat-returned-cached-answer"] = "True",
+            // [RouteModel] Task<string> AnswerAsync(string): each call's model is the tier its question needs.
+            ["routed-easy-question"] = "gpt-4o-mini",
+            ["routed-hard-question"] = "gpt-4o",
+            ["route-after-call"] = "closed",
         };
         var mismatches = expected
             .Where(pair => !values.TryGetValue(pair.Key, out var actual) || actual != pair.Value)
             .Select(pair => $"{pair.Key}: expected {pair.Value}, got {(values.TryGetValue(pair.Key, out var actual) ? actual : "(not printed)")}")
             .ToList();
-        Assert.True(mismatches.Count == 0, $"The consumer's calls were not served as cached calls:\n  {string.Join("\n  ", mismatches)}\n{run}");
+        Assert.True(mismatches.Count == 0, $"The consumer's calls were not served or routed as expected:\n  {string.Join("\n  ", mismatches)}\n{run}");
     }
 
     private async Task<ProcessResult> Run(string directory, params string[] arguments)
@@ -192,8 +196,32 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
 
         File.WriteAllText(Path.Combine(directory, "Tools.cs"), """
             using AgentCost;
+            using Microsoft.Extensions.AI;
 
             namespace Consumer;
+
+            public sealed class Support(IChatClient chat)
+            {
+                [RouteModel(MaxTier = "complex")]
+                public async Task<string> AnswerAsync(string question)
+                    => (await chat.GetResponseAsync(question)).ModelId ?? "(no model)";
+            }
+
+            // Answers with the model it was asked for, so the program can print where each call was routed.
+            public sealed class EchoModel : IChatClient
+            {
+                public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+                    => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "ok")) { ModelId = options?.ModelId });
+
+                public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+                    => throw new NotSupportedException();
+
+                public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+                public void Dispose()
+                {
+                }
+            }
 
             public sealed class Tools
             {
@@ -223,7 +251,9 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
 
         File.WriteAllText(Path.Combine(directory, "Program.cs"), """
             using AgentCost.Hosting;
+            using AgentCost.Routing;
             using Consumer;
+            using Microsoft.Extensions.AI;
 
             var tools = new Tools();
 
@@ -246,6 +276,16 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
             Console.WriteLine($"sync-hits={summarize.Hits}");
             Console.WriteLine($"sync-misses={summarize.Misses}");
             Console.WriteLine($"sync-repeat-returned-cached-answer={repeatedSummary == firstSummary}");
+
+            var routing = new RoutingOptions();
+            routing.Tiers["simple"] = new ModelTierOptions { Deployments = [new ModelDeploymentOptions { Model = "gpt-4o-mini" }] };
+            routing.Tiers["complex"] = new ModelTierOptions { Deployments = [new ModelDeploymentOptions { Model = "gpt-4o" }] };
+            using var router = new ModelRouter(routing);
+            using var chat = new ChatClientBuilder(new EchoModel()).UseAgentCostRouting(router).Build();
+            var support = new Support(chat);
+            Console.WriteLine($"routed-easy-question={await support.AnswerAsync("What is a token?")}");
+            Console.WriteLine($"routed-hard-question={await support.AnswerAsync("Prove step by step that a hard budget never overspends.")}");
+            Console.WriteLine($"route-after-call={(ModelRouting.Current is null ? "closed" : "open")}");
             """);
     }
 }
