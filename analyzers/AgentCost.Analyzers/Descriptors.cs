@@ -88,6 +88,14 @@ internal static class Descriptors
         DiagnosticSeverity.Error,
         "Generated interceptors live in another file of the project and call the annotated method like any other code there. A method they cannot call, or cannot stand in for, is never intercepted.");
 
+    public static readonly DiagnosticDescriptor InvalidPromptParameter = Create(
+        RuleIds.InvalidPromptParameter,
+        "[RouteModel] prompt parameter is ambiguous or invalid",
+        "{0}",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        "[RouteModel] chooses a model for the difficulty of the method's prompt: the parameter marked [Prompt], else its only string or ChatMessage-sequence parameter. With two candidates and no [Prompt], a [Prompt] on a parameter that is not a prompt, or [Prompt] on more than one parameter, no argument is classified and the route falls back to the first model call's user messages.");
+
     private static DiagnosticDescriptor Create(
         string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description, params string[] customTags)
         => new(id, title, messageFormat, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md", customTags);

@@ -26,4 +26,7 @@ public static class RuleIds
 
     /// <summary>An annotated method that no interceptor can call.</summary>
     public const string MethodNotInterceptable = "COST008";
+
+    /// <summary>A <c>[RouteModel]</c> method whose prompt parameter is ambiguous or invalid.</summary>
+    public const string InvalidPromptParameter = "COST009";
 }

@@ -353,6 +353,190 @@ public sealed class COST001UnboundedAgentLoopTests
             private async Task<string> ThinkAsync(string prompt) => (await _chat.GetResponseAsync(prompt)).Text;
             """
         },
+        {
+            "a message count compared the wrong way",
+            """
+            public async Task RunAsync(string goal)
+            {
+                var messages = new List<ChatMessage> { new(ChatRole.User, goal) };
+                {|COST001:while|} (messages.Count > 0)
+                {
+                    var reply = await _chat.GetResponseAsync(messages);
+                    messages.AddRange(reply.Messages);
+                }
+            }
+            """
+        },
+        {
+            "a message count that only logs",
+            """
+            public async Task<string> RunAsync(string goal)
+            {
+                var messages = new List<ChatMessage> { new(ChatRole.User, goal) };
+                {|COST001:while|} (true)
+                {
+                    var reply = await _chat.GetResponseAsync(messages);
+                    messages.AddRange(reply.Messages);
+                    if (messages.Count > 50)
+                    {
+                        Console.WriteLine($"The conversation has {messages.Count} messages");
+                    }
+
+                    if (reply.Text.Contains("DONE"))
+                    {
+                        return reply.Text;
+                    }
+                }
+            }
+            """
+        },
+        {
+            "a history the loop trims",
+            """
+            public async Task RunAsync(string goal)
+            {
+                var history = new List<ChatMessage> { new(ChatRole.User, goal) };
+                {|COST001:while|} (history.Count < 20)
+                {
+                    var reply = await _chat.GetResponseAsync(history);
+                    history.AddRange(reply.Messages);
+                    if (history.Count > 10)
+                    {
+                        history.RemoveAt(1);
+                    }
+                }
+            }
+            """
+        },
+        {
+            "a history the loop replaces with a summary",
+            """
+            public async Task RunAsync(string goal)
+            {
+                var messages = new List<ChatMessage> { new(ChatRole.User, goal) };
+                {|COST001:while|} (messages.Count < 50)
+                {
+                    var reply = await _chat.GetResponseAsync(messages);
+                    messages.AddRange(reply.Messages);
+                    messages = Compact(messages);
+                }
+            }
+
+            private static List<ChatMessage> Compact(List<ChatMessage> messages) => messages.Count > 10 ? messages.GetRange(messages.Count - 2, 2) : messages;
+            """
+        },
+        {
+            "a history grown only by a helper",
+            """
+            public async Task RunAsync(string goal)
+            {
+                var messages = new List<ChatMessage> { new(ChatRole.User, goal) };
+                {|COST001:while|} (messages.Count < 50)
+                {
+                    var reply = await _chat.GetResponseAsync(messages);
+                    Remember(messages, reply);
+                }
+            }
+
+            private static void Remember(List<ChatMessage> messages, ChatResponse reply)
+            {
+                if (reply.Text.Length > 0)
+                {
+                    messages.AddRange(reply.Messages);
+                }
+            }
+            """
+        },
+        {
+            "a set of ideas, whose Add may add nothing",
+            """
+            public async Task<HashSet<string>> BrainstormAsync()
+            {
+                var ideas = new HashSet<string>();
+                {|COST001:while|} (ideas.Count < 5)
+                {
+                    ideas.Add((await _chat.GetResponseAsync("One more idea?")).Text);
+                }
+
+                return ideas;
+            }
+            """
+        },
+        {
+            "a list declared in the body, empty every iteration",
+            """
+            public async Task RunAsync()
+            {
+                {|COST001:while|} (true)
+                {
+                    var drafts = new List<string>();
+                    drafts.Add((await _chat.GetResponseAsync("Draft?")).Text);
+                    if (drafts.Count >= 3)
+                    {
+                        break;
+                    }
+                }
+            }
+            """
+        },
+        {
+            "a message count compared for equality",
+            """
+            public async Task RunAsync(string goal)
+            {
+                var messages = new List<ChatMessage> { new(ChatRole.User, goal) };
+                {|COST001:while|} (messages.Count != 50)
+                {
+                    var reply = await _chat.GetResponseAsync(messages);
+                    messages.AddRange(reply.Messages);
+                }
+            }
+            """
+        },
+        {
+            "a loop in a local function of a method without [TokenBudget]",
+            """
+            public Task RunAsync()
+            {
+                return LoopAsync();
+
+                async Task LoopAsync()
+                {
+                    {|COST001:while|} ((await _chat.GetResponseAsync("go")).Text != "DONE")
+                    {
+                    }
+                }
+            }
+            """
+        },
+        {
+            "a history grown only in a callback",
+            """
+            public async Task RunAsync(string goal, Action<Action<ChatMessage>> subscribe)
+            {
+                var messages = new List<ChatMessage> { new(ChatRole.User, goal) };
+                {|COST001:while|} (messages.Count < 50)
+                {
+                    subscribe(message => messages.Add(message));
+                    await _chat.GetResponseAsync(messages);
+                }
+            }
+            """
+        },
+        {
+            "an immutable list whose AddRange result is dropped",
+            """
+            public async Task RunAsync(string goal)
+            {
+                var messages = System.Collections.Immutable.ImmutableList.Create(new ChatMessage(ChatRole.User, goal));
+                {|COST001:while|} (messages.Count < 50)
+                {
+                    var reply = await _chat.GetResponseAsync(messages);
+                    messages.AddRange(reply.Messages);
+                }
+            }
+            """
+        },
     };
 
     // Bounded shapes: none is reported.
@@ -719,6 +903,248 @@ public sealed class COST001UnboundedAgentLoopTests
                 while (!ready)
                 {
                     ready = DateTime.UtcNow.Second == 0;
+                }
+            }
+            """
+        },
+        {
+            "a conversation capped by its length",
+            """
+            public async Task RunAsync(string goal)
+            {
+                var messages = new List<ChatMessage> { new(ChatRole.User, goal) };
+                while (messages.Count < 50)
+                {
+                    var reply = await _chat.GetResponseAsync(messages);
+                    messages.AddRange(reply.Messages);
+                }
+            }
+            """
+        },
+        {
+            "a conversation grown with Microsoft.Extensions.AI's AddMessages, capped by its length",
+            """
+            public async Task RunAsync(string goal)
+            {
+                var messages = new List<ChatMessage> { new(ChatRole.User, goal) };
+                while (messages.Count < 50)
+                {
+                    var reply = await _chat.GetResponseAsync(messages);
+                    messages.AddMessages(reply);
+                }
+            }
+            """
+        },
+        {
+            "a history length checked mid-body",
+            """
+            private const int MaxMessages = 40;
+
+            public async Task<string> RunAsync(string goal)
+            {
+                var messages = new List<ChatMessage> { new(ChatRole.User, goal) };
+                while (true)
+                {
+                    var reply = await _chat.GetResponseAsync(messages);
+                    if (reply.Text.Contains("DONE"))
+                    {
+                        return reply.Text;
+                    }
+
+                    messages.AddRange(reply.Messages);
+                    if (messages.Count >= MaxMessages)
+                    {
+                        break;
+                    }
+                }
+
+                return "gave up";
+            }
+            """
+        },
+        {
+            "do ... while on the number of notes",
+            """
+            public async Task<List<string>> TakeNotesAsync(string topic)
+            {
+                var notes = new List<string>();
+                do
+                {
+                    notes.Add((await _chat.GetResponseAsync($"One more note on {topic}")).Text);
+                }
+                while (notes.Count <= 40);
+                return notes;
+            }
+            """
+        },
+        {
+            "the limit on the left, with the answer",
+            """
+            public async Task RunAsync(string goal, int maxMessages)
+            {
+                var done = false;
+                var messages = new List<ChatMessage> { new(ChatRole.User, goal) };
+                while (!done && maxMessages > messages.Count)
+                {
+                    var reply = await _chat.GetResponseAsync(messages);
+                    messages.AddRange(reply.Messages);
+                    done = reply.Text.Contains("DONE");
+                }
+            }
+            """
+        },
+        {
+            "a negated length test",
+            """
+            public async Task RunAsync(Queue<string> log)
+            {
+                while (!(log.Count >= 10))
+                {
+                    log.Enqueue((await _chat.GetResponseAsync("status?")).Text);
+                }
+            }
+            """
+        },
+        {
+            "an array grown by Append",
+            """
+            public async Task<string[]> AskAsync()
+            {
+                var answers = Array.Empty<string>();
+                while (answers.Length < 5)
+                {
+                    answers = answers.Append((await _chat.GetResponseAsync("Another answer?")).Text).ToArray();
+                }
+
+                return answers;
+            }
+            """
+        },
+        {
+            "LINQ's Count() of a parameter, with a window of it sent each step",
+            """
+            public async Task RunAsync(IList<ChatMessage> messages)
+            {
+                while (messages.Count() < 20)
+                {
+                    var reply = await _chat.GetResponseAsync(messages.Take(10));
+                    messages.Add(new ChatMessage(ChatRole.Assistant, reply.Text));
+                }
+            }
+            """
+        },
+        {
+            "a ThrowIf guard on a field's length",
+            """
+            private readonly List<ChatMessage> _transcript = new();
+
+            public async Task RunAsync()
+            {
+                while (true)
+                {
+                    ArgumentOutOfRangeException.ThrowIfGreaterThan(_transcript.Count, 100);
+                    var reply = await _chat.GetResponseAsync(_transcript);
+                    _transcript.AddRange(reply.Messages);
+                }
+            }
+            """
+        },
+        {
+            "a length pattern that returns",
+            """
+            public async Task RunAsync(List<ChatMessage> messages)
+            {
+                while (true)
+                {
+                    if (messages.Count is >= 30)
+                    {
+                        return;
+                    }
+
+                    messages.AddRange((await _chat.GetResponseAsync(messages)).Messages);
+                }
+            }
+            """
+        },
+        {
+            "a collection expression that grows",
+            """
+            public async Task<List<string>> CollectAsync()
+            {
+                List<string> notes = [];
+                while (notes.Count < 5)
+                {
+                    notes = [.. notes, (await _chat.GetResponseAsync("note?")).Text];
+                }
+
+                return notes;
+            }
+            """
+        },
+        {
+            "a local function inside a [TokenBudget] method",
+            """
+            [TokenBudget(8000)]
+            public async Task<string> RunAsync(string goal)
+            {
+                return await LoopAsync(goal);
+
+                async Task<string> LoopAsync(string text)
+                {
+                    while (!text.Contains("DONE"))
+                    {
+                        text = (await _chat.GetResponseAsync(text)).Text;
+                    }
+
+                    return text;
+                }
+            }
+            """
+        },
+        {
+            "a lambda in a local function inside a [TokenBudget] method",
+            """
+            [TokenBudget(8000)]
+            public Task RunAsync()
+            {
+                return Start();
+
+                Task Start() => Task.Run(async () =>
+                {
+                    while ((await _chat.GetResponseAsync("go")).Text != "DONE")
+                    {
+                    }
+                });
+            }
+            """
+        },
+        {
+            "an anonymous method inside a [TokenBudget] method",
+            """
+            [TokenBudget(8000)]
+            public async Task RunAsync()
+            {
+                Func<Task> loop = async delegate
+                {
+                    do
+                    {
+                    }
+                    while ((await _chat.GetResponseAsync("go")).Text != "DONE");
+                };
+                await loop();
+            }
+            """
+        },
+        {
+            "an immutable list the loop reassigns with AddRange",
+            """
+            public async Task RunAsync(string goal)
+            {
+                var messages = System.Collections.Immutable.ImmutableList.Create(new ChatMessage(ChatRole.User, goal));
+                while (messages.Count < 50)
+                {
+                    var reply = await _chat.GetResponseAsync(messages);
+                    messages = messages.AddRange(reply.Messages);
                 }
             }
             """

@@ -8,8 +8,9 @@ namespace AgentCost.Analyzers.Common;
 
 /// <summary>
 /// Decides whether a loop has a bound of its own: a counter it steps and compares with a limit, a token-budget check,
-/// or a collection it drains, in its condition or in a test that leaves the loop (<c>break</c>, <c>return</c>,
-/// <c>throw</c>, a failing <c>catch</c> filter, a <c>ThrowIf…</c> guard).
+/// a collection it drains, or the size of a collection it only grows compared with a limit that growth reaches, in its
+/// condition or in a test that leaves the loop (<c>break</c>, <c>return</c>, <c>throw</c>, a failing <c>catch</c>
+/// filter, a <c>ThrowIf…</c> guard).
 /// </summary>
 internal sealed class LoopBounds
 {
@@ -25,15 +26,38 @@ internal sealed class LoopBounds
     private static readonly ImmutableHashSet<string> s_drainTests = ImmutableHashSet.Create(
         StringComparer.Ordinal, "Count", "Length", "IsEmpty", "Any", "TryDequeue", "TryPop", "TryTake");
 
+    // Calls that make a mutable collection longer every time (TryAdd may not; a set's Add may not either).
+    private static readonly ImmutableHashSet<string> s_growMethods = ImmutableHashSet.Create(
+        StringComparer.Ordinal, "Add", "AddRange", "Insert", "InsertRange", "Enqueue", "Push", "AddFirst", "AddLast", "AddMessages");
+
+    // Calls that can make a collection shorter, besides every method whose name starts with Remove.
+    private static readonly ImmutableHashSet<string> s_shrinkMethods = ImmutableHashSet.Create(
+        StringComparer.Ordinal, "Clear", "Dequeue", "TryDequeue", "Pop", "TryPop", "Take", "TryTake", "TrimToSize", "SetCount");
+
+    // Calls that return a longer copy of their receiver: x = x.Append(item), x = x.Add(item) on an immutable list.
+    private static readonly ImmutableHashSet<string> s_appendMethods = ImmutableHashSet.Create(
+        StringComparer.Ordinal, "Append", "Prepend", "Concat", "Add", "AddRange", "Insert", "InsertRange", "Enqueue", "Push");
+
+    // Calls that copy a sequence into a collection of the same length.
+    private static readonly ImmutableHashSet<string> s_copyMethods = ImmutableHashSet.Create(
+        StringComparer.Ordinal, "ToList", "ToArray", "ToImmutableList", "ToImmutableArray", "AsEnumerable");
+
     private readonly ILoopOperation _loop;
     private readonly HashSet<ISymbol> _counters = new(SymbolEqualityComparer.Default);
     private readonly HashSet<ISymbol> _drained = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<ISymbol> _grown = new(SymbolEqualityComparer.Default);
+
+    // What the loop assigns, passes by reference or shrinks, anywhere in it (lambdas included).
+    private readonly HashSet<ISymbol> _changed = new(SymbolEqualityComparer.Default);
 
     private LoopBounds(ILoopOperation loop)
     {
         _loop = loop;
         var taken = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         var put = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+
+        var grown = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        var changed = _changed;
         foreach (var operation in loop.Descendants())
         {
             switch (operation)
@@ -70,8 +94,54 @@ internal sealed class LoopBounds
                         {
                             put.Add(receiver);
                         }
+
+                        // LINQ's Take and an immutable list's Add return a copy and leave the receiver as it was.
+                        if ((s_shrinkMethods.Contains(method.Name) || method.Name.StartsWith("Remove", StringComparison.Ordinal)) && !ReturnsCopy(invocation))
+                        {
+                            changed.Add(receiver);
+                        }
+                        else if (s_growMethods.Contains(method.Name) && !ReturnsCopy(invocation) && !IsInFunction(invocation))
+                        {
+                            grown.Add(receiver);
+                        }
                     }
 
+                    break;
+
+                // x = x.Append(item).ToList() grows x; any other assignment replaces it.
+                case ISimpleAssignmentOperation assignment when OperationTree.ReferencedSymbol(assignment.Target) is { } target:
+                    if (IsAppendOf(assignment.Value, target) && !IsInFunction(assignment))
+                    {
+                        grown.Add(target);
+                    }
+                    else
+                    {
+                        changed.Add(target);
+                    }
+
+                    break;
+                case ICompoundAssignmentOperation or ICoalesceAssignmentOperation:
+                    if (OperationTree.ReferencedSymbol(((IAssignmentOperation)operation).Target) is { } assigned)
+                    {
+                        changed.Add(assigned);
+                    }
+
+                    break;
+                case IDeconstructionAssignmentOperation deconstruction:
+                    foreach (var element in OperationTree.SelfAndDescendantsInBody(deconstruction.Target))
+                    {
+                        if (OperationTree.ReferencedSymbol(element) is { } deconstructed)
+                        {
+                            changed.Add(deconstructed);
+                        }
+                    }
+
+                    break;
+
+                // Passed by ref or out: the callee may replace it.
+                case IArgumentOperation { Parameter.RefKind: RefKind.Ref or RefKind.Out } argument
+                    when OperationTree.ReferencedSymbol(argument.Value) is { } passed:
+                    changed.Add(passed);
                     break;
             }
         }
@@ -81,6 +151,15 @@ internal sealed class LoopBounds
             if (!put.Contains(symbol))
             {
                 _drained.Add(symbol);
+            }
+        }
+
+        // A collection declared in the body starts empty every iteration.
+        foreach (var symbol in grown)
+        {
+            if (!changed.Contains(symbol) && IsGrowableCollection(symbol) && !IsDeclaredInLoop(symbol))
+            {
+                _grown.Add(symbol);
             }
         }
     }
@@ -117,7 +196,7 @@ internal sealed class LoopBounds
                     break;
 
                 // A retry filter: when it fails, the exception leaves the loop.
-                case ICatchClauseOperation { Filter: { } filter } when IsBoundTest(filter):
+                case ICatchClauseOperation { Filter: { } filter } when IsBoundTest(filter) || ExitsWhen(filter, whenTrue: false):
                     return true;
 
                 // ArgumentOutOfRangeException.ThrowIfGreaterThan(step, maxSteps) and the like.
@@ -128,6 +207,11 @@ internal sealed class LoopBounds
                         {
                             return true;
                         }
+                    }
+
+                    if (IsGrowthGuard(invocation))
+                    {
+                        return true;
                     }
 
                     break;
@@ -154,9 +238,286 @@ internal sealed class LoopBounds
                     ? ExitsWhen(disjunction.LeftOperand, true) || ExitsWhen(disjunction.RightOperand, true)
                     : ExitsWhen(disjunction.LeftOperand, false) && ExitsWhen(disjunction.RightOperand, false);
             default:
-                return IsBoundTest(condition);
+                return IsBoundTest(condition) || (_grown.Count > 0 && GrowthMakes(condition) == whenTrue);
         }
     }
+
+    // What a comparison of a grown collection's size with a limit becomes as the collection grows, and stays:
+    // messages.Count < 50 becomes false, messages.Count >= 50 true; null for anything else. Equality is not a bound: a
+    // collection that grows by more than one item a step can pass the limit without ever equalling it.
+    private bool? GrowthMakes(IOperation condition)
+    {
+        switch (condition)
+        {
+            case IBinaryOperation { OperatorMethod: null } binary when IsRelational(binary.OperatorKind):
+                if (IsGrownSize(binary.LeftOperand, out var left) && IsLimit(binary.RightOperand, left))
+                {
+                    return binary.OperatorKind is BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual;
+                }
+
+                if (IsGrownSize(binary.RightOperand, out var right) && IsLimit(binary.LeftOperand, right))
+                {
+                    return binary.OperatorKind is BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual;
+                }
+
+                return null;
+            case IIsPatternOperation pattern when IsGrownSize(pattern.Value, out var size):
+                return GrowthMakes(pattern.Pattern, size);
+            default:
+                return null;
+        }
+    }
+
+    // messages.Count is >= 50, is not < 50.
+    private bool? GrowthMakes(IPatternOperation pattern, ISymbol size) => pattern switch
+    {
+        IRelationalPatternOperation relational when IsRelational(relational.OperatorKind) && IsLimit(relational.Value, size)
+            => (bool?)(relational.OperatorKind is BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual),
+        INegatedPatternOperation negated => GrowthMakes(negated.Pattern, size) is { } value ? !value : null,
+        _ => null,
+    };
+
+    // ArgumentOutOfRangeException.ThrowIfGreaterThan(messages.Count, 50), ThrowIfLessThan(50, messages.Count).
+    private bool IsGrowthGuard(IInvocationOperation invocation)
+    {
+        // The value, the other, and the caller's argument expression.
+        if (_grown.Count == 0 || invocation.Arguments.Length < 2)
+        {
+            return false;
+        }
+
+        IOperation? value = null, other = null;
+        foreach (var argument in invocation.Arguments)
+        {
+            switch (argument.Parameter?.Ordinal)
+            {
+                case 0:
+                    value = argument.Value;
+                    break;
+                case 1:
+                    other = argument.Value;
+                    break;
+            }
+        }
+
+        if (value is null || other is null)
+        {
+            return false;
+        }
+
+        switch (invocation.TargetMethod.Name)
+        {
+            case "ThrowIfGreaterThan" or "ThrowIfGreaterThanOrEqual":
+                return IsGrownSize(value, out var measured) && IsLimit(other, measured);
+            case "ThrowIfLessThan" or "ThrowIfLessThanOrEqual":
+                return IsGrownSize(other, out var compared) && IsLimit(value, compared);
+            default:
+                return false;
+        }
+    }
+
+    // x.Count, x.Length or x.Count() (no predicate) of a collection the loop only grows.
+    private bool IsGrownSize(IOperation operand, out ISymbol symbol)
+    {
+        symbol = null!;
+        var instance = OperationTree.Unwrap(operand) switch
+        {
+            IPropertyReferenceOperation { Property.Name: "Count" or "Length" or "LongLength", Arguments.IsEmpty: true } property => property.Instance,
+            IInvocationOperation { TargetMethod.Name: "Count" or "LongCount" } invocation
+                when invocation.Instance is null && invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length == 1
+                => invocation.Arguments[0].Value,
+            IInvocationOperation { TargetMethod.Name: "Count" or "LongCount", Arguments.IsEmpty: true } invocation => invocation.Instance,
+            _ => null,
+        };
+        if (OperationTree.ReferencedSymbol(instance) is { } collection && _grown.Contains(collection))
+        {
+            symbol = collection;
+            return true;
+        }
+
+        return false;
+    }
+
+    // A limit that growth reaches: nothing in it is the collection, or anything else the loop changes or declares.
+    private bool IsLimit(IOperation limit, ISymbol collection)
+    {
+        foreach (var operation in OperationTree.SelfAndDescendantsInBody(limit))
+        {
+            if (OperationTree.ReferencedSymbol(operation) is { } symbol
+                && (SymbolEqualityComparer.Default.Equals(symbol, collection) || _grown.Contains(symbol) || _counters.Contains(symbol)
+                    || _changed.Contains(symbol) || IsDeclaredInLoop(symbol)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // A local declared in the loop (not in a for loop's initializer, which runs once).
+    private bool IsDeclaredInLoop(ISymbol symbol)
+    {
+        if (symbol is not ILocalSymbol local)
+        {
+            return false;
+        }
+
+        var loopSyntax = _loop.Syntax;
+        foreach (var reference in local.DeclaringSyntaxReferences)
+        {
+            if (reference.SyntaxTree != loopSyntax.SyntaxTree || !loopSyntax.Span.Contains(reference.Span))
+            {
+                continue;
+            }
+
+            if (_loop is IForLoopOperation forLoop)
+            {
+                foreach (var before in forLoop.Before)
+                {
+                    if (before.Syntax.Span.Contains(reference.Span))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    // Whether the operation runs in a lambda or local function of the loop, which may never run.
+    private bool IsInFunction(IOperation operation)
+    {
+        for (var parent = operation.Parent; parent is not null && parent != _loop; parent = parent.Parent)
+        {
+            if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // x.Append(item), x.Add(item) (immutable), x.Concat(more), optionally copied (.ToList(), .ToArray()), or [.. x, item].
+    private static bool IsAppendOf(IOperation value, ISymbol target)
+    {
+        value = OperationTree.Unwrap(value);
+        if (value is ICollectionExpressionOperation collection)
+        {
+            var spread = false;
+            foreach (var element in collection.Elements)
+            {
+                if (element is ISpreadOperation { Operand: var operand } && SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(operand), target))
+                {
+                    spread = true;
+                }
+            }
+
+            return spread && collection.Elements.Length > 1;
+        }
+
+        while (value is IInvocationOperation copy && s_copyMethods.Contains(copy.TargetMethod.Name) && CallReceiver(copy) is { } copied)
+        {
+            value = OperationTree.Unwrap(copied);
+        }
+
+        return value is IInvocationOperation append
+            && s_appendMethods.Contains(append.TargetMethod.Name)
+            && SymbolEqualityComparer.Default.Equals(OperationTree.ReferencedSymbol(CallReceiver(append)), target);
+    }
+
+    // Whether the call returns its receiver's kind of collection (LINQ's Take, an immutable list's Add): a new one.
+    private static bool ReturnsCopy(IInvocationOperation invocation)
+    {
+        var returned = invocation.TargetMethod.ReturnType;
+        if (invocation.TargetMethod.ReturnsVoid || CallReceiver(invocation) is not { } receiver || OperationTree.Unwrap(receiver).Type is not { } type)
+        {
+            return false;
+        }
+
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, returned))
+            {
+                return true;
+            }
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(@interface, returned))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // A local, parameter or field holding an array or a collection, not a string, and not a set (whose Add may add nothing).
+    private static bool IsGrowableCollection(ISymbol symbol)
+    {
+        var type = symbol switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            IFieldSymbol field => field.Type,
+            _ => null,
+        };
+        if (type is null || type.SpecialType == SpecialType.System_String)
+        {
+            return false;
+        }
+
+        if (type is IArrayTypeSymbol)
+        {
+            return true;
+        }
+
+        if (!IsEnumerable(type))
+        {
+            return false;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (IsSet(@interface))
+            {
+                return false;
+            }
+        }
+
+        return !IsSet(type);
+    }
+
+    private static bool IsSet(ITypeSymbol type)
+        => Names.IsType(type, "System.Collections.Generic", "ISet") || Names.IsType(type, "System.Collections.Generic", "IReadOnlySet")
+            || Names.IsType(type, "System.Collections.Immutable", "IImmutableSet");
+
+    private static bool IsEnumerable(ITypeSymbol type)
+    {
+        if (type is IArrayTypeSymbol || type.SpecialType is SpecialType.System_Collections_IEnumerable or SpecialType.System_Collections_Generic_IEnumerable_T
+            || type.OriginalDefinition.SpecialType == SpecialType.System_Collections_Generic_IEnumerable_T)
+        {
+            return true;
+        }
+
+        foreach (var @interface in type.AllInterfaces)
+        {
+            if (@interface.SpecialType == SpecialType.System_Collections_IEnumerable)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static IOperation? CallReceiver(IInvocationOperation invocation)
+        => invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
 
     // A comparison of a counter, a token-budget check, or a test of a collection the loop drains.
     private bool IsBoundTest(IOperation test)
@@ -253,6 +614,9 @@ internal sealed class LoopBounds
             : invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0
                 ? OperationTree.ReferencedSymbol(invocation.Arguments[0].Value)
                 : null;
+
+    private static bool IsRelational(BinaryOperatorKind kind) => kind is BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
+        or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual;
 
     private static bool IsComparison(BinaryOperatorKind kind) => kind is BinaryOperatorKind.LessThan or BinaryOperatorKind.LessThanOrEqual
         or BinaryOperatorKind.GreaterThan or BinaryOperatorKind.GreaterThanOrEqual or BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals;
