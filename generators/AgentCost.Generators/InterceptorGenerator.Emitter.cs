@@ -303,6 +303,12 @@ public sealed partial class InterceptorGenerator
         /// </summary>
         internal static void WriteInvokeLambda(SourceWriter writer, InterceptedMethod method, List<(string Name, string Type)> values, bool hasReceiver, string descriptor, string suffix)
         {
+            if (!method.HasPolicies)
+            {
+                WriteDirectLambda(writer, method, hasReceiver, suffix);
+                return;
+            }
+
             var firstParameterItem = hasReceiver ? 2 : 1;
             var token = method.Parameters.Select((p, i) => (p, i)).FirstOrDefault(x => x.p.IsCancellationToken);
             var cancellationToken = token.p is null ? "default" : $"args.Item{firstParameterItem + token.i}";
@@ -324,6 +330,32 @@ public sealed partial class InterceptorGenerator
                     writer.WriteLine("static args =>");
                     writer.OpenBlock();
                     WriteEntryPointCall(writer, string.Empty, descriptor, "args", method, values, hasReceiver, cancellationToken, ";");
+                    writer.WriteLine("return default;");
+                    writer.CloseBlock(suffix);
+                    break;
+            }
+        }
+
+        // A method with no policy is called as a direct call of it would be: nothing to apply, and not the current agent
+        // method (a call of it is not intercepted either).
+        private static void WriteDirectLambda(SourceWriter writer, InterceptedMethod method, bool hasReceiver, string suffix)
+        {
+            var call = Call(method, hasReceiver);
+            switch (method.ReturnKind)
+            {
+                case ReturnKind.Value or ReturnKind.Task:
+                    writer.WriteLine($"static args => new global::System.Threading.Tasks.ValueTask<{method.ResultType}>({call}){suffix}");
+                    break;
+                case ReturnKind.ValueTask or ReturnKind.ValueTaskVoid:
+                    writer.WriteLine($"static args => {call}{suffix}");
+                    break;
+                case ReturnKind.TaskVoid:
+                    writer.WriteLine($"static args => new global::System.Threading.Tasks.ValueTask({call}){suffix}");
+                    break;
+                default:
+                    writer.WriteLine("static args =>");
+                    writer.OpenBlock();
+                    writer.WriteLine(call + ";");
                     writer.WriteLine("return default;");
                     writer.CloseBlock(suffix);
                     break;
@@ -375,13 +407,16 @@ public sealed partial class InterceptorGenerator
         // interceptor's caller passed, checked there against the method's nullable attributes: a [DisallowNull]
         // argument is not null, and a task the method may return as null is awaited by the runtime as the caller
         // would have awaited it.
-        internal static string Body(InterceptedMethod method, bool hasReceiver)
+        internal static string Body(InterceptedMethod method, bool hasReceiver) => "static args => " + Call(method, hasReceiver);
+
+        // The original method called with the packed arguments.
+        private static string Call(InterceptedMethod method, bool hasReceiver)
         {
             var target = hasReceiver ? "args.Item1" : method.ContainingType;
             var first = hasReceiver ? 2 : 1;
             var arguments = method.Parameters.Select((p, i) => $"args.Item{first + i}{(p.DisallowsNull ? "!" : string.Empty)}");
             var suffix = method.ReturnMayBeNull && method.ReturnKind is ReturnKind.Task or ReturnKind.TaskVoid ? "!" : string.Empty;
-            return $"static args => {target}.{method.MethodName}{method.TypeArguments}({string.Join(", ", arguments)}){suffix}";
+            return $"{target}.{method.MethodName}{method.TypeArguments}({string.Join(", ", arguments)}){suffix}";
         }
 
         internal static string PackArguments(List<(string Name, string Type)> values) => values.Count switch

@@ -100,8 +100,12 @@ public sealed partial class InterceptorGenerator
 
         private static void WriteDescriptors(SourceWriter writer, int index, ToolMethod tool)
         {
-            Emitter.WriteDescriptor(writer, $"private static readonly global::AgentCost.Interception.AgentMethod s_method{index} = new(", tool.Method);
-            writer.WriteLine();
+            if (tool.Method.HasPolicies)
+            {
+                Emitter.WriteDescriptor(writer, $"private static readonly global::AgentCost.Interception.AgentMethod s_method{index} = new(", tool.Method);
+                writer.WriteLine();
+            }
+
             writer.WriteLine($"private static readonly {Tools}.AgentToolDescriptor s_tool{index} = new(");
             writer.Indent();
             writer.WriteLine(Emitter.Literal(tool.ToolName) + ",");

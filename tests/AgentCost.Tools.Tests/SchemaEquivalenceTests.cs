@@ -85,6 +85,73 @@ public sealed class SchemaEquivalenceTests
         Assert.Equal(Text(expected), Text(actual));
     }
 
+    public static TheoryData<string, string, string> CallsWithOptions()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var options in s_options.Keys)
+        {
+            foreach (var (name, json) in new[]
+            {
+                ("Search", """{"query":"café <b> & \"q\"","limit":2}"""),
+                ("rank", """{"priority":"high","shade":"light-ish"}"""),
+                ("Records", """{"place":{"city":"Oslo","country":"NO"},"alternative":{"city":"Bergen","country":"NO"}}"""),
+                ("Nearby", """{"around":{"city":"Oslo","country":"NO"},"count":2}"""),
+                ("Tally", """{"counts":{"a":1,"b":2}}"""),
+                ("Raw", """{"payload":{"any":[1,"two",{"x":null}]}}"""),
+                ("Find_Item_", """{"name":"abc"}"""),
+                ("Find_Item_", """{"name":""}"""),
+                ("Count", """{"text":"four"}"""),
+                ("Maybe", """{"give":true}"""),
+                ("Maybe", """{"give":false}"""),
+            })
+            {
+                data.Add(options, name, json);
+            }
+        }
+
+        return data;
+    }
+
+    // Serializer options whose writer settings and contracts change the result's JSON.
+    private static readonly Dictionary<string, JsonSerializerOptions> s_options = new()
+    {
+        ["application"] = SampleJson.ApplicationOptions,
+        ["compact"] = new(SampleJson.ApplicationOptions) { WriteIndented = false },
+        ["tabs"] = new(SampleJson.ApplicationOptions) { IndentCharacter = '\t', IndentSize = 1, NewLine = "\r\n" },
+        ["strict encoder"] = new(SampleJson.ApplicationOptions) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default },
+        ["string converter"] = new(SampleJson.ApplicationOptions) { Converters = { new ShoutingStringConverter() } },
+    };
+
+    [Theory]
+    [MemberData(nameof(CallsWithOptions))]
+    public async Task Generated_tool_marshals_as_the_factory_does_with_other_serializer_options(string options, string name, string json)
+    {
+        var (generated, factory) = Pair(name, s_options[options]);
+
+        var expected = await factory.InvokeAsync(Arguments(json));
+        var actual = await generated.InvokeAsync(Arguments(json));
+
+        Assert.Equal(expected?.GetType(), actual?.GetType());
+        Assert.Equal(Text(expected), Text(actual));
+    }
+
+    [Fact]
+    public async Task Results_marshalled_on_one_thread_do_not_share_a_buffer()
+    {
+        var (generated, _) = Pair("Search", options: null);
+
+        // Held results stay intact however many results follow on the same thread.
+        var first = Assert.IsType<JsonElement>(await generated.InvokeAsync(Arguments("""{"query":"first","limit":1}""")));
+        var second = Assert.IsType<JsonElement>(await generated.InvokeAsync(Arguments("""{"query":"second, and longer","limit":2}""")));
+        var large = Assert.IsType<JsonElement>(await generated.InvokeAsync(Arguments($$"""{"query":"{{new string('x', 100_000)}}","limit":3}""")));
+        var third = Assert.IsType<JsonElement>(await generated.InvokeAsync(Arguments("""{"query":"third","limit":4}""")));
+
+        Assert.Equal("first|1", first.GetString());
+        Assert.Equal("second, and longer|2", second.GetString());
+        Assert.Equal(new string('x', 100_000) + "|3", large.GetString());
+        Assert.Equal("third|4", third.GetString());
+    }
+
     [Fact]
     public async Task AI_content_results_are_returned_as_they_are()
     {
@@ -158,4 +225,12 @@ internal sealed partial class SampleJson : JsonSerializerContext
     {
         TypeInfoResolver = JsonTypeInfoResolver.Combine(Default, AIJsonUtilities.DefaultOptions.TypeInfoResolver),
     };
+}
+
+/// <summary>Reads strings as they are and writes them in capitals: a contract the result's JSON must follow.</summary>
+internal sealed class ShoutingStringConverter : JsonConverter<string>
+{
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.GetString();
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToUpperInvariant());
 }

@@ -146,4 +146,7 @@ public sealed class SchemaSamples
 
     [AgentTool]
     public JsonElement Raw(JsonElement payload) => payload;
+
+    [AgentTool]
+    public string? Maybe(bool give) => give ? "given <café> & \"more\"" : null;
 }

@@ -43,6 +43,9 @@ internal sealed record InterceptedMethod(
     RouteSettings? Route,
     EquatableArray<string> SuppressedDiagnostics)
 {
+    /// <summary>Whether any attribute sets a policy; a tool function of a method without one calls it directly.</summary>
+    public bool HasPolicies => Cache is not null || Budget is not null || Task is not null || Route is not null;
+
     /// <summary>Identifies the method to the runtime: all call sites with the same identity share one descriptor.</summary>
     public string Identity { get; } = BuildIdentity(DeclaringTypeName, Name, Parameters);
 

@@ -54,7 +54,7 @@ public readonly struct AgentToolArguments
             throw new ToolArgumentException(_toolName, name, $"is required but missing; expected {reader.Expected}");
         }
 
-        return ToolArgumentsCore.Convert(_toolName, name, value, reader, Options);
+        return TryReadFast(value, reader, out var read) ? read : ToolArgumentsCore.Convert(_toolName, name, value, reader, Options);
     }
 
     /// <summary>Reads an optional argument.</summary>
@@ -65,12 +65,35 @@ public readonly struct AgentToolArguments
     /// <returns>The value.</returns>
     /// <exception cref="ToolArgumentException">The argument does not fit.</exception>
     public T Get<T>(string name, ToolValueReader<T> reader, T defaultValue)
-        => Arguments.TryGetValue(name, out var value) ? ToolArgumentsCore.Convert(_toolName, name, value, reader, Options) : defaultValue;
+    {
+        if (!Arguments.TryGetValue(name, out var value))
+        {
+            return defaultValue;
+        }
+
+        return TryReadFast(value, reader, out var read) ? read : ToolArgumentsCore.Convert(_toolName, name, value, reader, Options);
+    }
+
+    // What a model's arguments hold: a JSON value the reader takes. Anything else — null, a value used as it is, another
+    // representation, an error — takes the general path, which decides in the same order.
+    private bool TryReadFast<T>(object? value, ToolValueReader<T> reader, out T read)
+    {
+        if (value is JsonElement element)
+        {
+            return reader.TryReadArgument(element, Options, out read);
+        }
+
+        read = default!;
+        return false;
+    }
 }
 
 /// <summary>Argument conversion shared by generated and intercepted tool functions.</summary>
 internal static class ToolArgumentsCore
 {
+    /// <summary>Whether a boxed <see cref="JsonElement"/> is already a <typeparamref name="T"/>, used as it is.</summary>
+    public static bool TakesJsonElement<T>() => JsonElementShape<T>.IsAssignable;
+
     public static T Convert<T>(string toolName, string name, object? value, ToolValueReader<T> reader, JsonSerializerOptions options)
     {
         switch (value)
@@ -80,24 +103,33 @@ internal static class ToolArgumentsCore
                 return default!;
             case T typed:
                 return typed;
+
+            // What a model's arguments hold, parsed: read without a detour.
+            case JsonElement element:
+                return Read(toolName, name, element, reader, options);
         }
 
-        if (ToolJson.TryToElement(value, options, out var element))
+        if (ToolJson.TryToElement(value, options, out var converted))
         {
-            if (element.ValueKind == JsonValueKind.Null && default(T) is null)
-            {
-                return default!;
-            }
-
-            if (reader.TryRead(element, options, out var read, out var problem))
-            {
-                return read;
-            }
-
-            throw new ToolArgumentException(toolName, name, $"must be {reader.Expected}, but the value was {Describe(element)}{(problem is null ? string.Empty : ": " + problem)}");
+            return Read(toolName, name, converted, reader, options);
         }
 
         throw new ToolArgumentException(toolName, name, $"must be {reader.Expected}, but the value was a '{value.GetType().Name}'");
+    }
+
+    private static T Read<T>(string toolName, string name, JsonElement element, ToolValueReader<T> reader, JsonSerializerOptions options)
+    {
+        if (element.ValueKind == JsonValueKind.Null && default(T) is null)
+        {
+            return default!;
+        }
+
+        if (reader.TryRead(element, options, out var read, out var problem))
+        {
+            return read;
+        }
+
+        throw new ToolArgumentException(toolName, name, $"must be {reader.Expected}, but the value was {Describe(element)}{(problem is null ? string.Empty : ": " + problem)}");
     }
 
     public static bool TryReadItem<T>(JsonElement element, ToolValueReader<T> reader, JsonSerializerOptions options, out T value)
@@ -131,5 +163,10 @@ internal static class ToolArgumentsCore
 
         var text = element.GetRawText();
         return text.Length <= 40 ? $"{kind} ({text})" : kind;
+    }
+
+    private static class JsonElementShape<T>
+    {
+        public static readonly bool IsAssignable = typeof(T).IsAssignableFrom(typeof(JsonElement));
     }
 }

@@ -139,11 +139,24 @@ public abstract class AgentToolFunction : AIFunction
         Func<TArgs, ValueTask> invoke)
     {
         ArgumentNullException.ThrowIfNull(invoke);
-        return Create<TTarget, TArgs, VoidResult>(descriptor, target, serializerOptions, bind, async args =>
+        return Create<TTarget, TArgs, VoidResult>(descriptor, target, serializerOptions, bind, args =>
         {
-            await invoke(args).ConfigureAwait(false);
-            return default;
+            // A method that completes synchronously needs no state machine.
+            var pending = invoke(args);
+            if (pending.IsCompletedSuccessfully)
+            {
+                pending.GetAwaiter().GetResult();
+                return default;
+            }
+
+            return AwaitVoidAsync(pending);
         });
+
+        static async ValueTask<VoidResult> AwaitVoidAsync(ValueTask pending)
+        {
+            await pending.ConfigureAwait(false);
+            return default;
+        }
     }
 
     /// <summary>Handles arguments that do not fit the tool's parameters.</summary>
@@ -190,12 +203,19 @@ public abstract class AgentToolFunction : AIFunction
         AgentToolBinder<TTarget, TArgs> bind,
         Func<TArgs, ValueTask<TResult>> invoke) : AgentToolFunction(descriptor, options)
     {
+        private readonly bool _checkArgumentNames = options.UnmappedMemberHandling == JsonUnmappedMemberHandling.Disallow;
+        private readonly ToolJson.ResultMarshaller<TResult> _results = new(options);
+
         protected override ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
         {
             TArgs args;
             try
             {
-                CheckArgumentNames(arguments, JsonSerializerOptions, Descriptor.ArgumentNames, Name);
+                if (_checkArgumentNames)
+                {
+                    CheckArgumentNames(arguments, JsonSerializerOptions, Descriptor.ArgumentNames, Name);
+                }
+
                 args = bind(target, new AgentToolArguments(Name, arguments, JsonSerializerOptions, cancellationToken));
             }
             catch (ToolArgumentException exception)
@@ -203,12 +223,13 @@ public abstract class AgentToolFunction : AIFunction
                 return new ValueTask<object?>(ArgumentError(this, exception));
             }
 
+            // A method that completes synchronously is marshalled here, without an async state machine.
             var pending = invoke(args);
             return pending.IsCompletedSuccessfully ? new ValueTask<object?>(Marshal(pending.Result)) : AwaitAsync(pending);
         }
 
         private async ValueTask<object?> AwaitAsync(ValueTask<TResult> pending) => Marshal(await pending.ConfigureAwait(false));
 
-        private object? Marshal(TResult result) => typeof(TResult) == typeof(VoidResult) ? null : ToolJson.MarshalResult(result, JsonSerializerOptions);
+        private object? Marshal(TResult result) => typeof(TResult) == typeof(VoidResult) ? null : _results.Marshal(result);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -84,11 +85,154 @@ internal static partial class ToolJson
             return result;
         }
 
-        return JsonSerializer.SerializeToElement(result, GetTypeInfo<T>(options));
+        return SerializeToElement(result, GetTypeInfo<T>(options));
     }
+
+    /// <summary>
+    /// What <see cref="JsonSerializer.SerializeToElement{TValue}(TValue, JsonTypeInfo{TValue})"/> returns — the value
+    /// written with the options' contract and writer settings, parsed back into an element — through a writer and buffer
+    /// kept per thread, and parsed without the serializer's intermediate copy.
+    /// </summary>
+    public static JsonElement SerializeToElement<T>(T value, JsonTypeInfo<T> typeInfo)
+        => SerializeToElement(value, typeInfo, DocumentOptions(typeInfo.Options), writeString: false);
+
+    /// <summary>The options <see cref="JsonSerializer"/> reads its own output back with, from the serializer options.</summary>
+    public static JsonDocumentOptions DocumentOptions(JsonSerializerOptions options) => new()
+    {
+        AllowDuplicateProperties = options.AllowDuplicateProperties,
+        AllowTrailingCommas = options.AllowTrailingCommas,
+        CommentHandling = options.ReadCommentHandling,
+        MaxDepth = options.MaxDepth,
+    };
+
+    /// <summary>Whether <paramref name="typeInfo"/> writes a string as the built-in string converter does: a JSON string, or null.</summary>
+    public static bool IsBuiltInString<T>(JsonTypeInfo<T> typeInfo)
+        => typeof(T) == typeof(string) && ReferenceEquals(typeInfo.Converter, JsonMetadataServices.StringConverter);
+
+    /// <summary>
+    /// <see cref="SerializeToElement{T}(T, JsonTypeInfo{T})"/> with the parse options worked out once, and strings whose
+    /// contract is the built-in one written straight to the writer.
+    /// </summary>
+    /// <param name="value">The value.</param>
+    /// <param name="typeInfo">Its contract.</param>
+    /// <param name="documentOptions">The options to parse the written JSON with (<see cref="DocumentOptions"/>).</param>
+    /// <param name="writeString">
+    /// Writes the value with <see cref="Utf8JsonWriter.WriteStringValue(string)"/>, which is all the serializer does for a
+    /// string whose contract has the built-in converter (<see cref="IsBuiltInString{T}"/>).
+    /// </param>
+    public static JsonElement SerializeToElement<T>(T value, JsonTypeInfo<T> typeInfo, JsonDocumentOptions documentOptions, bool writeString)
+    {
+        // Marked while in use: a converter that marshals another result on this thread gets a buffer of its own.
+        var buffer = t_resultBuffer;
+        if (buffer is null || buffer.InUse)
+        {
+            buffer = new ResultBuffer();
+            t_resultBuffer ??= buffer;
+        }
+
+        buffer.InUse = true;
+        var writer = buffer.WriterFor(typeInfo.Options);
+        try
+        {
+            if (writeString && value is string text)
+            {
+                writer.WriteStringValue(text);
+            }
+            else
+            {
+                JsonSerializer.Serialize(writer, value, typeInfo);
+            }
+
+            writer.Flush();
+            return JsonElement.Parse(buffer.Output.WrittenSpan, documentOptions);
+        }
+        finally
+        {
+            writer.Reset();
+            buffer.Output.Clear();
+            buffer.InUse = false;
+            if (buffer.Output.Capacity > ResultBuffer.MaxKeptCapacity && ReferenceEquals(t_resultBuffer, buffer))
+            {
+                // A buffer grown by a large result is not kept.
+                t_resultBuffer = null;
+            }
+        }
+    }
+
+    [ThreadStatic]
+    private static ResultBuffer? t_resultBuffer;
 
     [GeneratedRegex("""^\s*(null|false|true|-?[0-9]|"|\[|\{|//|/\*)""")]
     private static partial Regex PotentiallyJson();
+
+    /// <summary>
+    /// Marshals one function's results as AIFunctionFactory's functions do — AI content as it is, anything else
+    /// serialised to a <see cref="JsonElement"/> with the function's options — with what does not change between calls
+    /// (the contract, the parse options) looked up once.
+    /// </summary>
+    internal sealed class ResultMarshaller<T>(JsonSerializerOptions options)
+    {
+        private readonly bool _isAIContent = ResultShape<T>.IsAIContent;
+        private readonly JsonDocumentOptions _documentOptions = DocumentOptions(options);
+        private Contract? _contract;
+
+        public object? Marshal(T result)
+        {
+            if (_isAIContent)
+            {
+                return result;
+            }
+
+            // Resolved on the first result, not per call: the contract lookup is a search of the options' cache.
+            var contract = _contract ??= new Contract(GetTypeInfo<T>(options));
+            return SerializeToElement(result, contract.TypeInfo, _documentOptions, contract.WriteString);
+        }
+
+        private sealed class Contract(JsonTypeInfo<T> typeInfo)
+        {
+            public JsonTypeInfo<T> TypeInfo { get; } = typeInfo;
+
+            public bool WriteString { get; } = IsBuiltInString(typeInfo);
+        }
+    }
+
+    /// <summary>A thread's buffer for results, and a writer with the settings of the options it last wrote for.</summary>
+    private sealed class ResultBuffer
+    {
+        /// <summary>A buffer grown past this by a large result is not kept.</summary>
+        public const int MaxKeptCapacity = 64 * 1024;
+
+        private JsonSerializerOptions? _writerOptions;
+        private Utf8JsonWriter? _writer;
+
+        /// <summary>Whether a result is being written with it.</summary>
+        public bool InUse { get; set; }
+
+        public ArrayBufferWriter<byte> Output { get; } = new(1024);
+
+        public Utf8JsonWriter WriterFor(JsonSerializerOptions options)
+        {
+            if (_writer is null || !ReferenceEquals(_writerOptions, options))
+            {
+                // The writer settings JsonSerializer derives from the options for its own writer.
+                _writer = new Utf8JsonWriter(Output, new JsonWriterOptions
+                {
+                    Encoder = options.Encoder,
+                    Indented = options.WriteIndented,
+                    IndentCharacter = options.IndentCharacter,
+                    IndentSize = options.IndentSize,
+                    NewLine = options.NewLine,
+                    MaxDepth = options.MaxDepth == 0 ? DefaultMaxDepth : options.MaxDepth,
+                    SkipValidation = true,
+                });
+                _writerOptions = options;
+            }
+
+            return _writer;
+        }
+
+        private const int DefaultMaxDepth = 64;
+    }
 
     private static class ResultShape<T>
     {

@@ -36,6 +36,23 @@ public abstract class ToolValueReader<T>
         problem = null;
         return TryRead(element, options, out value);
     }
+
+    /// <summary>
+    /// Reads an argument the common way — a JSON value that <typeparamref name="T"/> does not take as it is, that is not
+    /// JSON <c>null</c>, and that fits — or returns <see langword="false"/> for the general path to decide (null, a value
+    /// used as it is, a value that does not fit). Readers that accept neither a <see cref="JsonElement"/> as it is nor
+    /// <c>null</c> skip the checks.
+    /// </summary>
+    internal virtual bool TryReadArgument(JsonElement element, JsonSerializerOptions options, out T value)
+    {
+        if (ToolArgumentsCore.TakesJsonElement<T>() || element.ValueKind == JsonValueKind.Null)
+        {
+            value = default!;
+            return false;
+        }
+
+        return TryRead(element, options, out value, out _);
+    }
 }
 
 /// <summary>The readers generated tool functions bind their parameters with.</summary>
@@ -50,18 +67,10 @@ public abstract class ToolValueReader<T>
 public static class ToolValueReaders
 {
     /// <summary>Reads a JSON string.</summary>
-    public static ToolValueReader<string> String { get; } = new Simple<string>("a string", static (e, _, out v) =>
-    {
-        v = e.ValueKind == JsonValueKind.String ? e.GetString()! : null!;
-        return e.ValueKind == JsonValueKind.String;
-    });
+    public static ToolValueReader<string> String { get; } = new StringReader();
 
     /// <summary>Reads <see langword="true"/> or <see langword="false"/>.</summary>
-    public static ToolValueReader<bool> Boolean { get; } = new Simple<bool>("true or false", static (e, _, out v) =>
-    {
-        v = e.ValueKind == JsonValueKind.True;
-        return e.ValueKind is JsonValueKind.True or JsonValueKind.False;
-    });
+    public static ToolValueReader<bool> Boolean { get; } = new BooleanReader();
 
     /// <summary>Reads a one-character string.</summary>
     public static ToolValueReader<char> Char { get; } = new Simple<char>("a single character", static (e, _, out v) =>
@@ -72,45 +81,40 @@ public static class ToolValueReaders
     });
 
     /// <summary>Reads a <see cref="byte"/>.</summary>
-    public static ToolValueReader<byte> Byte { get; } = Number<byte>("an integer from 0 to 255", static (JsonElement e, out byte v) => e.TryGetByte(out v));
+    public static ToolValueReader<byte> Byte { get; } = new NumberReader<byte, ByteFormat>("an integer from 0 to 255");
 
     /// <summary>Reads an <see cref="sbyte"/>.</summary>
-    public static ToolValueReader<sbyte> SByte { get; } = Number<sbyte>("an integer from -128 to 127", static (JsonElement e, out sbyte v) => e.TryGetSByte(out v));
+    public static ToolValueReader<sbyte> SByte { get; } = new NumberReader<sbyte, SByteFormat>("an integer from -128 to 127");
 
     /// <summary>Reads a <see cref="short"/>.</summary>
-    public static ToolValueReader<short> Int16 { get; } = Number<short>("a 16-bit integer", static (JsonElement e, out short v) => e.TryGetInt16(out v));
+    public static ToolValueReader<short> Int16 { get; } = new NumberReader<short, Int16Format>("a 16-bit integer");
 
     /// <summary>Reads a <see cref="ushort"/>.</summary>
-    public static ToolValueReader<ushort> UInt16 { get; } = Number<ushort>("an unsigned 16-bit integer", static (JsonElement e, out ushort v) => e.TryGetUInt16(out v));
+    public static ToolValueReader<ushort> UInt16 { get; } = new NumberReader<ushort, UInt16Format>("an unsigned 16-bit integer");
 
     /// <summary>Reads an <see cref="int"/>.</summary>
-    public static ToolValueReader<int> Int32 { get; } = Number<int>("an integer", static (JsonElement e, out int v) => e.TryGetInt32(out v));
+    public static ToolValueReader<int> Int32 { get; } = new NumberReader<int, Int32Format>("an integer");
 
     /// <summary>Reads a <see cref="uint"/>.</summary>
-    public static ToolValueReader<uint> UInt32 { get; } = Number<uint>("an unsigned integer", static (JsonElement e, out uint v) => e.TryGetUInt32(out v));
+    public static ToolValueReader<uint> UInt32 { get; } = new NumberReader<uint, UInt32Format>("an unsigned integer");
 
     /// <summary>Reads a <see cref="long"/>.</summary>
-    public static ToolValueReader<long> Int64 { get; } = Number<long>("an integer", static (JsonElement e, out long v) => e.TryGetInt64(out v));
+    public static ToolValueReader<long> Int64 { get; } = new NumberReader<long, Int64Format>("an integer");
 
     /// <summary>Reads a <see cref="ulong"/>.</summary>
-    public static ToolValueReader<ulong> UInt64 { get; } = Number<ulong>("an unsigned integer", static (JsonElement e, out ulong v) => e.TryGetUInt64(out v));
+    public static ToolValueReader<ulong> UInt64 { get; } = new NumberReader<ulong, UInt64Format>("an unsigned integer");
 
     /// <summary>Reads a <see cref="float"/>.</summary>
-    public static ToolValueReader<float> Single { get; } = Number<float>("a number", static (JsonElement e, out float v) => e.TryGetSingle(out v) && float.IsFinite(v));
+    public static ToolValueReader<float> Single { get; } = new NumberReader<float, SingleFormat>("a number");
 
     /// <summary>Reads a <see cref="double"/>.</summary>
-    public static ToolValueReader<double> Double { get; } = Number<double>("a number", static (JsonElement e, out double v) => e.TryGetDouble(out v) && double.IsFinite(v));
+    public static ToolValueReader<double> Double { get; } = new NumberReader<double, DoubleFormat>("a number");
 
     /// <summary>Reads a <see cref="decimal"/>.</summary>
-    public static ToolValueReader<decimal> Decimal { get; } = Number<decimal>("a number", static (JsonElement e, out decimal v) => e.TryGetDecimal(out v));
+    public static ToolValueReader<decimal> Decimal { get; } = new NumberReader<decimal, DecimalFormat>("a number");
 
     /// <summary>Reads a <see cref="System.Half"/>.</summary>
-    public static ToolValueReader<Half> Half { get; } = Number<Half>("a number", static (JsonElement e, out Half v) =>
-    {
-        var ok = e.TryGetDouble(out var d);
-        v = (Half)d;
-        return ok && System.Half.IsFinite(v);
-    });
+    public static ToolValueReader<Half> Half { get; } = new NumberReader<Half, HalfFormat>("a number");
 
     /// <summary>Reads a <see cref="System.Guid"/> string.</summary>
     public static ToolValueReader<Guid> Guid { get; } = new Simple<Guid>("a GUID string", static (e, _, out v) =>
@@ -203,8 +207,6 @@ public static class ToolValueReaders
     /// <returns>The reader.</returns>
     public static ToolValueReader<T> Contract<T>() => ContractReader<T>.Instance;
 
-    private delegate bool ReadNumber<T>(JsonElement element, out T value);
-
     private delegate bool ReadValue<T>(JsonElement element, JsonSerializerOptions options, out T value);
 
     private static bool Assign<T>(T value, out T target)
@@ -213,31 +215,181 @@ public static class ToolValueReaders
         return true;
     }
 
-    // Numbers as JSON numbers, or as numeric strings when the options allow it (the web defaults do).
-    private static Simple<T> Number<T>(string expected, ReadNumber<T> read) => new(expected, (e, options, out v) =>
+    /// <summary>Reads a number of one type from a JSON number; a type argument, so that each reader is specialised code.</summary>
+    private interface INumberFormat<T>
     {
-        v = default!;
-        if (e.ValueKind == JsonValueKind.Number)
+        static abstract bool TryGet(JsonElement element, out T value);
+    }
+
+    private readonly struct ByteFormat : INumberFormat<byte>
+    {
+        public static bool TryGet(JsonElement element, out byte value) => element.TryGetByte(out value);
+    }
+
+    private readonly struct SByteFormat : INumberFormat<sbyte>
+    {
+        public static bool TryGet(JsonElement element, out sbyte value) => element.TryGetSByte(out value);
+    }
+
+    private readonly struct Int16Format : INumberFormat<short>
+    {
+        public static bool TryGet(JsonElement element, out short value) => element.TryGetInt16(out value);
+    }
+
+    private readonly struct UInt16Format : INumberFormat<ushort>
+    {
+        public static bool TryGet(JsonElement element, out ushort value) => element.TryGetUInt16(out value);
+    }
+
+    private readonly struct Int32Format : INumberFormat<int>
+    {
+        public static bool TryGet(JsonElement element, out int value) => element.TryGetInt32(out value);
+    }
+
+    private readonly struct UInt32Format : INumberFormat<uint>
+    {
+        public static bool TryGet(JsonElement element, out uint value) => element.TryGetUInt32(out value);
+    }
+
+    private readonly struct Int64Format : INumberFormat<long>
+    {
+        public static bool TryGet(JsonElement element, out long value) => element.TryGetInt64(out value);
+    }
+
+    private readonly struct UInt64Format : INumberFormat<ulong>
+    {
+        public static bool TryGet(JsonElement element, out ulong value) => element.TryGetUInt64(out value);
+    }
+
+    private readonly struct SingleFormat : INumberFormat<float>
+    {
+        public static bool TryGet(JsonElement element, out float value) => element.TryGetSingle(out value) && float.IsFinite(value);
+    }
+
+    private readonly struct DoubleFormat : INumberFormat<double>
+    {
+        public static bool TryGet(JsonElement element, out double value) => element.TryGetDouble(out value) && double.IsFinite(value);
+    }
+
+    private readonly struct DecimalFormat : INumberFormat<decimal>
+    {
+        public static bool TryGet(JsonElement element, out decimal value) => element.TryGetDecimal(out value);
+    }
+
+    private readonly struct HalfFormat : INumberFormat<Half>
+    {
+        public static bool TryGet(JsonElement element, out Half value)
         {
-            return read(e, out v);
+            var ok = element.TryGetDouble(out var number);
+            value = (Half)number;
+            return ok && System.Half.IsFinite(value);
+        }
+    }
+
+    private sealed class StringReader : ToolValueReader<string>
+    {
+        public override string Expected => "a string";
+
+        public override bool TryRead(JsonElement element, JsonSerializerOptions options, out string value)
+        {
+            if (element.ValueKind == JsonValueKind.String)
+            {
+                value = element.GetString()!;
+                return true;
+            }
+
+            value = null!;
+            return false;
         }
 
-        if (e.ValueKind == JsonValueKind.String && (options.NumberHandling & JsonNumberHandling.AllowReadingFromString) != 0)
+        public override bool TryRead(JsonElement element, JsonSerializerOptions options, out string value, out string? problem)
         {
-            var text = e.GetString()!;
-            if (text.Length > 0 && !char.IsWhiteSpace(text[0]) && !char.IsWhiteSpace(text[^1]))
+            problem = null;
+            return TryRead(element, options, out value);
+        }
+
+        internal override bool TryReadArgument(JsonElement element, JsonSerializerOptions options, out string value) => TryRead(element, options, out value);
+    }
+
+    private sealed class BooleanReader : ToolValueReader<bool>
+    {
+        public override string Expected => "true or false";
+
+        public override bool TryRead(JsonElement element, JsonSerializerOptions options, out bool value)
+        {
+            var kind = element.ValueKind;
+            value = kind == JsonValueKind.True;
+            return kind is JsonValueKind.True or JsonValueKind.False;
+        }
+
+        public override bool TryRead(JsonElement element, JsonSerializerOptions options, out bool value, out string? problem)
+        {
+            problem = null;
+            return TryRead(element, options, out value);
+        }
+
+        internal override bool TryReadArgument(JsonElement element, JsonSerializerOptions options, out bool value) => TryRead(element, options, out value);
+    }
+
+    // Numbers as JSON numbers, or as numeric strings when the options allow it (the web defaults do).
+    private sealed class NumberReader<T, TFormat>(string expected) : ToolValueReader<T>
+        where TFormat : INumberFormat<T>
+    {
+        public override string Expected => expected;
+
+        public override bool TryRead(JsonElement element, JsonSerializerOptions options, out T value)
+        {
+            if (element.ValueKind == JsonValueKind.Number)
+            {
+                return TFormat.TryGet(element, out value);
+            }
+
+            return TryReadString(element, options, out value);
+        }
+
+        public override bool TryRead(JsonElement element, JsonSerializerOptions options, out T value, out string? problem)
+        {
+            problem = null;
+            return TryRead(element, options, out value);
+        }
+
+        internal override bool TryReadArgument(JsonElement element, JsonSerializerOptions options, out T value) => TryRead(element, options, out value);
+
+        private static bool TryReadString(JsonElement element, JsonSerializerOptions options, out T value)
+        {
+            value = default!;
+            if (element.ValueKind != JsonValueKind.String || (options.NumberHandling & JsonNumberHandling.AllowReadingFromString) == 0)
+            {
+                return false;
+            }
+
+            var text = element.GetString()!;
+            if (text.Length == 0 || char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]))
+            {
+                return false;
+            }
+
+            try
             {
                 using var number = JsonDocument.Parse(text.Length <= 64 ? text : "x");
-                return number.RootElement.ValueKind == JsonValueKind.Number && read(number.RootElement, out v);
+                return number.RootElement.ValueKind == JsonValueKind.Number && TFormat.TryGet(number.RootElement, out value);
+            }
+            catch (JsonException)
+            {
+                return false;
             }
         }
-
-        return false;
-    });
+    }
 
     private sealed class Simple<T>(string expected, ReadValue<T> read) : ToolValueReader<T>
     {
         public override string Expected => expected;
+
+        public override bool TryRead(JsonElement element, JsonSerializerOptions options, out T value, out string? problem)
+        {
+            problem = null;
+            return TryRead(element, options, out value);
+        }
 
         public override bool TryRead(JsonElement element, JsonSerializerOptions options, out T value)
         {
@@ -257,6 +409,7 @@ public static class ToolValueReaders
         where TEnum : struct, Enum
     {
         private readonly string[] _names;
+        private readonly byte[][] _utf8Names;
         private readonly TEnum[] _values;
 
         public EnumReader(string[] names, TEnum[] values)
@@ -269,21 +422,30 @@ public static class ToolValueReaders
             }
 
             _names = names;
+            _utf8Names = System.Array.ConvertAll(names, System.Text.Encoding.UTF8.GetBytes);
             _values = values;
             Expected = "one of " + string.Join(", ", names.Select(name => "'" + name + "'"));
         }
 
         public override string Expected { get; }
 
+        public override bool TryRead(JsonElement element, JsonSerializerOptions options, out TEnum value, out string? problem)
+        {
+            problem = null;
+            return TryRead(element, options, out value);
+        }
+
+        internal override bool TryReadArgument(JsonElement element, JsonSerializerOptions options, out TEnum value) => TryRead(element, options, out value);
+
         public override bool TryRead(JsonElement element, JsonSerializerOptions options, out TEnum value)
         {
             value = default;
             if (element.ValueKind == JsonValueKind.String)
             {
-                // The exact name, compared without allocating; then any casing, as the string enum converter reads.
-                for (var i = 0; i < _names.Length; i++)
+                // The exact name, compared as UTF-8 without allocating; then any casing, as the string enum converter reads.
+                for (var i = 0; i < _utf8Names.Length; i++)
                 {
-                    if (element.ValueEquals(_names[i]))
+                    if (element.ValueEquals(_utf8Names[i]))
                     {
                         value = _values[i];
                         return true;
