@@ -64,7 +64,7 @@ public sealed class DeploymentRateLimiter : IDisposable
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The lease; settle it after the call.</returns>
     /// <exception cref="RateLimitExceededException">The queue is full or the wait timed out.</exception>
-    public async ValueTask<Lease> AcquireAsync(int tokens, CancellationToken cancellationToken = default)
+    public ValueTask<Lease> AcquireAsync(int tokens, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(tokens);
         if (TokensPerMinute is int tpm)
@@ -72,9 +72,43 @@ public sealed class DeploymentRateLimiter : IDisposable
             tokens = Math.Min(tokens, tpm);
         }
 
+        // The common case takes both permits at once: no timeout, no linked token, no state machine.
+        if (!TryAcquireNow(_requests, 1))
+        {
+            return WaitAsync(tokens, requestAcquired: false, cancellationToken);
+        }
+
+        if (tokens > 0 && !TryAcquireNow(_tokens, tokens))
+        {
+            return WaitAsync(tokens, requestAcquired: true, cancellationToken);
+        }
+
+        return ValueTask.FromResult(new Lease(this, _tokens is null ? 0 : tokens));
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _requests?.Dispose();
+        _tokens?.Dispose();
+    }
+
+    private static bool TryAcquireNow(TimeProviderTokenBucket? limiter, int permits)
+    {
+        if (limiter is null)
+        {
+            return true;
+        }
+
+        using var lease = limiter.AttemptAcquire(permits);
+        return lease.IsAcquired;
+    }
+
+    private async ValueTask<Lease> WaitAsync(int tokens, bool requestAcquired, CancellationToken cancellationToken)
+    {
         using var timeout = new CancellationTokenSource(_waitTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        if (_requests is not null)
+        if (!requestAcquired && _requests is not null)
         {
             await AcquireFromAsync(_requests, 1, "RequestsPerMinute", RequestsPerMinute!.Value, linked.Token, timeout, cancellationToken).ConfigureAwait(false);
         }
@@ -94,13 +128,6 @@ public sealed class DeploymentRateLimiter : IDisposable
         }
 
         return new Lease(this, _tokens is null ? 0 : tokens);
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        _requests?.Dispose();
-        _tokens?.Dispose();
     }
 
     private async ValueTask AcquireFromAsync(TimeProviderTokenBucket limiter, int permits, string limit, int limitValue, CancellationToken token, CancellationTokenSource timeout, CancellationToken caller)

@@ -17,7 +17,7 @@ internal sealed class TimeProviderTokenBucket : ReplenishingRateLimiter
     private static readonly RateLimitLease s_acquired = new Lease(true);
     private static readonly RateLimitLease s_refused = new Lease(false);
 
-    private readonly object _lock = new();
+    private readonly Lock _lock = new();
     private readonly LinkedList<Waiter> _queue = new();
     private readonly ITimer _timer;
     private readonly int _limit;
@@ -212,7 +212,12 @@ internal sealed class TimeProviderTokenBucket : ReplenishingRateLimiter
             }
         }
 
-        foreach (var waiter in granted ?? [])
+        if (granted is null)
+        {
+            return;
+        }
+
+        foreach (var waiter in granted)
         {
             waiter.Registration.Dispose();
             waiter.Completion.TrySetResult(s_acquired);

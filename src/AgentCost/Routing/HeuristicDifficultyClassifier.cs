@@ -1,4 +1,10 @@
-using System.Text.RegularExpressions;
+using System.Buffers;
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using AgentCost.Tokens;
 
 namespace AgentCost.Routing;
@@ -17,8 +23,20 @@ namespace AgentCost.Routing;
 /// <item><c>reasoning</c>: phrases that ask for explicit reasoning (prove, derive, step by step, ...), counted once.</item>
 /// <item><c>simple_verbs</c>: light instruction verbs (translate, summarise, list, define, ...), counted once.</item>
 /// </list>
+/// <para>Cost. The length signal stops growing at <c>MaxLengthPoints × TokensPerPoint</c> tokens (600 by default), so
+/// tokens are counted only up to that cap (<see cref="TokenCounter.CountTokensUpTo(string?, int)"/>): a prompt below it
+/// is counted exactly and a longer one is tokenized no further than the cap — or not at all when, with a shipped
+/// encoding, the prompt's spaces and line breaks alone show it has at least that many tokens (each space before a
+/// printable ASCII character, and each line feed before an ASCII letter or digit, starts a different token). Every
+/// count at or above the cap gives the same points, so the score is exactly that of a full count. Everything else is
+/// found in one vectorised pass over the prompt: question marks, a code fence, list items (the pattern is tried only at
+/// line starts that could begin one) and the verbs and phrases at word starts (the built-in ones through a filter on
+/// their first four letters; configured words that do not start with four ASCII letters through
+/// <see cref="SearchValues{T}"/>).</para>
+/// <para>Words and phrases match at a word start (not after a letter), ignoring case by ordinal rules; empty entries
+/// of the configured lists are ignored.</para>
 /// </remarks>
-public sealed partial class HeuristicDifficultyClassifier : IDifficultyClassifier
+public sealed class HeuristicDifficultyClassifier : IDifficultyClassifier
 {
     private static readonly string[] s_complexVerbs =
     [
@@ -36,14 +54,34 @@ public sealed partial class HeuristicDifficultyClassifier : IDifficultyClassifie
         "prove", "proof", "derive", "step by step", "step-by-step", "theorem", "formally", "rigorous",
     ];
 
+    private const int ComplexKind = 0;
+    private const int ReasoningKind = 1;
+    private const int SimpleKind = 2;
+
+    private const ulong PrefixHashMultiplier = 0x9E3779B97F4A7C15UL;
+
+    // Distinct complex verbs are counted with a bit per entry: larger lists than this fall back to an array.
+    private const int StackComplexLimit = 256;
+
     /// <summary>The thresholds used when <see cref="HeuristicClassifierOptions.TierThresholds"/> is empty: 1.5, 3, 6.</summary>
     public static IReadOnlyList<double> DefaultTierThresholds { get; } = [1.5, 3, 6];
 
     private readonly HeuristicClassifierOptions _options;
     private readonly TokenCounter _counter;
-    private readonly string[] _complexVerbs;
-    private readonly string[] _simpleVerbs;
-    private readonly string[] _reasoningPhrases;
+    private readonly int _complexCount;
+    private readonly Entry[] _entries;
+
+    // Entries that start with four ASCII letters (all the built-in ones): found by the fused scan at word starts of
+    // four ASCII letters, filtered by a 4,096-bit Bloom filter of their first four
+    // characters (ASCII letters lower-cased) and then looked up by those four characters.
+    private readonly ulong[] _prefixFilter = new ulong[64];
+    private readonly Dictionary<ulong, Entry[]> _byPrefix = [];
+    private readonly Entry[] _fastEntries;
+
+    // Any other entries (from configured lists): one SearchValues pass, then the word-start check.
+    private readonly Entry[] _otherEntries;
+    private readonly SearchValues<string>? _otherWords;
+    private readonly Entry[]?[] _otherByAsciiStart = new Entry[]?[128];
 
     /// <summary>Creates the classifier.</summary>
     /// <param name="options">Weights and thresholds; <see langword="null"/> for the defaults.</param>
@@ -52,9 +90,48 @@ public sealed partial class HeuristicDifficultyClassifier : IDifficultyClassifie
     {
         _options = options ?? new HeuristicClassifierOptions();
         _counter = counter ?? TokenCounter.ForModel(null);
-        _complexVerbs = _options.ComplexVerbs is { Count: > 0 } c ? [.. c] : s_complexVerbs;
-        _simpleVerbs = _options.SimpleVerbs is { Count: > 0 } s ? [.. s] : s_simpleVerbs;
-        _reasoningPhrases = _options.ReasoningPhrases is { Count: > 0 } r ? [.. r] : s_reasoningPhrases;
+        var complex = _options.ComplexVerbs is { Count: > 0 } c ? [.. c] : s_complexVerbs;
+        var simple = _options.SimpleVerbs is { Count: > 0 } s ? [.. s] : s_simpleVerbs;
+        var reasoning = _options.ReasoningPhrases is { Count: > 0 } r ? [.. r] : s_reasoningPhrases;
+
+        var entries = new List<Entry>();
+        Collect(entries, complex, ComplexKind);
+        Collect(entries, reasoning, ReasoningKind);
+        Collect(entries, simple, SimpleKind);
+        _entries = [.. entries];
+        _complexCount = entries.Count(static e => e.Kind == ComplexKind);
+        _fastEntries = [.. _entries.Where(static e => IsFast(e.Text))];
+        _otherEntries = [.. _entries.Where(static e => !IsFast(e.Text))];
+        foreach (var group in _fastEntries.GroupBy(static e => PrefixKey(e.Text)))
+        {
+            _byPrefix[group.Key] = [.. group];
+            var hash = group.Key * PrefixHashMultiplier;
+            _prefixFilter[(int)(hash >> 58)] |= 1UL << (int)(hash >> 52);
+        }
+
+        if (_otherEntries.Length > 0)
+        {
+            _otherWords = SearchValues.Create([.. _otherEntries.Select(static e => e.Text).Distinct(StringComparer.OrdinalIgnoreCase)], StringComparison.OrdinalIgnoreCase);
+            foreach (var group in _otherEntries.Where(static e => char.IsAscii(e.Text[0])).GroupBy(static e => char.ToUpperInvariant(e.Text[0])))
+            {
+                _otherByAsciiStart[group.Key] = [.. group];
+            }
+        }
+
+        static bool IsFast(string text)
+            => text.Length >= 4 && char.IsAsciiLetter(text[0]) && char.IsAsciiLetter(text[1]) && char.IsAsciiLetter(text[2]) && char.IsAsciiLetter(text[3]);
+
+        static void Collect(List<Entry> entries, IEnumerable<string?> words, int kind)
+        {
+            var index = 0;
+            foreach (var word in words)
+            {
+                if (!string.IsNullOrEmpty(word))
+                {
+                    entries.Add(new Entry(word, kind, kind == ComplexKind ? index++ : -1));
+                }
+            }
+        }
     }
 
     /// <summary>Scores <paramref name="prompt"/>; the signals that contributed are returned too.</summary>
@@ -64,38 +141,49 @@ public sealed partial class HeuristicDifficultyClassifier : IDifficultyClassifie
     {
         ArgumentNullException.ThrowIfNull(prompt);
         var o = _options;
-        var signals = new Dictionary<string, double>(StringComparer.Ordinal);
-        var tokens = _counter.CountTokens(prompt);
-        Add(signals, "length", Math.Min(o.MaxLengthPoints, (double)tokens / Math.Max(1, o.TokensPerPoint)));
-        if (prompt.Contains("```", StringComparison.Ordinal))
+        var signals = new Signals();
+        Span<ulong> seen = _complexCount <= StackComplexLimit ? stackalloc ulong[(_complexCount + 63) / 64] : new ulong[(_complexCount + 63) / 64];
+        var scan = new Scan(seen);
+        var text = prompt.AsSpan();
+        ScanText(text, ref scan);
+        if (_otherWords is not null)
         {
-            Add(signals, "code", o.CodeBlockPoints);
+            FindOtherWords(text, ref scan);
         }
 
-        var parts = prompt.Count(static c => c == '?') + PartLine().Count(prompt);
+        // The scan counted the positions where a token must start: when they reach the cap, nothing is tokenized.
+        var perPoint = Math.Max(1, o.TokensPerPoint);
+        var cap = SaturatingTokens(o.MaxLengthPoints, perPoint);
+        var tokens = _counter.TokenStartsAtSpaces && scan.TokenStarts >= cap ? cap : _counter.CountTokensUpTo(prompt, cap, proveByTokenStarts: false);
+        signals.Add(Signals.Length, Math.Min(o.MaxLengthPoints, (double)tokens / perPoint));
+
+        if (scan.Code)
+        {
+            signals.Add(Signals.Code, o.CodeBlockPoints);
+        }
+
+        var parts = scan.Questions + scan.PartLines;
         if (parts > 1)
         {
-            Add(signals, "parts", Math.Min(o.MaxPartPoints, (parts - 1) * o.ExtraPartPoints));
+            signals.Add(Signals.Parts, Math.Min(o.MaxPartPoints, (parts - 1) * o.ExtraPartPoints));
         }
 
-        var lower = prompt.ToLowerInvariant();
-        var complex = _complexVerbs.Count(verb => ContainsWord(lower, verb));
-        if (complex > 0)
+        if (scan.Complex > 0)
         {
-            Add(signals, "complex_verbs", Math.Min(o.MaxComplexVerbPoints, complex * o.ComplexVerbPoints));
+            signals.Add(Signals.ComplexVerbs, Math.Min(o.MaxComplexVerbPoints, scan.Complex * o.ComplexVerbPoints));
         }
 
-        if (_reasoningPhrases.Any(phrase => ContainsWord(lower, phrase)))
+        if (scan.Reasoning)
         {
-            Add(signals, "reasoning", o.ReasoningPoints);
+            signals.Add(Signals.Reasoning, o.ReasoningPoints);
         }
 
-        if (_simpleVerbs.Any(verb => ContainsWord(lower, verb)))
+        if (scan.Simple)
         {
-            Add(signals, "simple_verbs", o.SimpleVerbPoints);
+            signals.Add(Signals.SimpleVerbs, o.SimpleVerbPoints);
         }
 
-        return (signals.Values.Sum(), signals);
+        return (signals.Sum(), signals);
     }
 
     /// <inheritdoc />
@@ -103,10 +191,11 @@ public sealed partial class HeuristicDifficultyClassifier : IDifficultyClassifie
     {
         ArgumentNullException.ThrowIfNull(tiers);
         var (score, signals) = Score(prompt);
+        var thresholds = _options.TierThresholds is { Count: > 0 } configured ? configured : DefaultTierThresholds;
         var index = 0;
-        foreach (var threshold in _options.TierThresholds is { Count: > 0 } thresholds ? thresholds : DefaultTierThresholds)
+        for (var i = 0; i < thresholds.Count; i++)
         {
-            if (score >= threshold)
+            if (score >= thresholds[i])
             {
                 index++;
             }
@@ -115,27 +204,537 @@ public sealed partial class HeuristicDifficultyClassifier : IDifficultyClassifie
         return ValueTask.FromResult(new DifficultyAssessment(Math.Clamp(index, 0, Math.Max(0, tiers.Count - 1)), score, signals));
     }
 
-    private static void Add(Dictionary<string, double> signals, string name, double points)
+    // The list-item regex ^\s*(\d+[.)]|[-*•])\s+\S (multi-line) at one line start; each quantifier is followed by something its characters cannot be, so matching is
+    // greedy without backtracking. Returns the end of the match, or 0.
+    private static int MatchPartLine(ReadOnlySpan<char> text, int i, out int marker)
     {
-        if (points != 0)
+        while (i < text.Length && char.IsWhiteSpace(text[i]))
         {
-            signals[name] = points;
+            i++;
+        }
+
+        marker = i;
+
+        if (i >= text.Length)
+        {
+            return 0;
+        }
+
+        if (text[i] is '-' or '*' or '•')
+        {
+            i++;
+        }
+        else if (char.IsDigit(text[i]))
+        {
+            do
+            {
+                i++;
+            }
+            while (i < text.Length && char.IsDigit(text[i]));
+
+            if (i >= text.Length || text[i] is not ('.' or ')'))
+            {
+                return 0;
+            }
+
+            i++;
+        }
+        else
+        {
+            return 0;
+        }
+
+        var spaces = i;
+        while (i < text.Length && char.IsWhiteSpace(text[i]))
+        {
+            i++;
+        }
+
+        return i > spaces && i < text.Length ? i + 1 : 0;
+    }
+
+    // The tokens from which the length signal is at its maximum: min(max, t / perPoint) == max for every t >= the result
+    // (the division is monotonic, so checking the first such t is enough). 0 when the count cannot change the points.
+    private static int SaturatingTokens(double maxPoints, int perPoint)
+    {
+        if (!(maxPoints > 0))
+        {
+            return 0; // min(max, t / perPoint) is max (or NaN) for every t >= 0
+        }
+
+        var cap = maxPoints * perPoint;
+        if (cap >= int.MaxValue - 1)
+        {
+            return int.MaxValue;
+        }
+
+        var tokens = (int)Math.Ceiling(cap);
+        while (tokens > 1 && (double)(tokens - 1) / perPoint >= maxPoints)
+        {
+            tokens--;
+        }
+
+        while ((double)tokens / perPoint < maxPoints)
+        {
+            tokens++;
+        }
+
+        return tokens;
+    }
+
+    // One pass over the prompt, 16 (or 8) characters at a time: question marks, a code fence, list-item line starts
+    // (the regex is tried only at line starts whose first character could begin a match: whitespace, a digit, '-',
+    // '*' or any non-ASCII character) word starts with four ASCII letters (looked up as described at _prefixFilter), and
+    // the positions where the shipped encodings start a token (see TokenCounter.CountTokensUpTo).
+    private void ScanText(ReadOnlySpan<char> text, ref Scan scan)
+    {
+        var i = 0;
+        if (text.Length > 0)
+        {
+            ScanScalar(text, 0, 1, ref scan); // position 0 has no previous character
+            i = 1;
+        }
+
+        ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        ref var filter = ref MemoryMarshal.GetArrayDataReference(_prefixFilter);
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var question = Vector512.Create((ushort)'?');
+            var tick = Vector512.Create((ushort)'`');
+            var lineFeed = Vector512.Create((ushort)'\n');
+            var space = Vector512.Create((ushort)' ');
+            var zero = Vector512.Create((ushort)'0');
+            var nine = Vector512.Create((ushort)9);
+            var dash = Vector512.Create((ushort)'-');
+            var star = Vector512.Create((ushort)'*');
+            var ascii = Vector512.Create((ushort)0x7F);
+            var lowerCase = Vector512.Create((ushort)0x20);
+            var a = Vector512.Create((ushort)'a');
+            var z = Vector512.Create((ushort)25);
+            var bang = Vector512.Create((ushort)'!');
+            var printable = Vector512.Create((ushort)('~' - '!'));
+            var tokenStarts = 0;
+            var questions = 0;
+            var code = false;
+            for (; i + Vector512<ushort>.Count + 3 <= text.Length; i += Vector512<ushort>.Count)
+            {
+                var previous = Vector512.LoadUnsafe(ref first, (nuint)(i - 1));
+                var current = Vector512.LoadUnsafe(ref first, (nuint)i);
+                var next = Vector512.LoadUnsafe(ref first, (nuint)(i + 1));
+                var afterNext = Vector512.LoadUnsafe(ref first, (nuint)(i + 2));
+                var third = Vector512.LoadUnsafe(ref first, (nuint)(i + 3));
+                tokenStarts += BitOperations.PopCount(
+                    ((Vector512.Equals(current, space) & Vector512.LessThanOrEqual(next - bang, printable))
+                    | (Vector512.Equals(current, lineFeed) & (Vector512.LessThanOrEqual((next | lowerCase) - a, z) | Vector512.LessThanOrEqual(next - zero, nine)))).ExtractMostSignificantBits());
+                questions += BitOperations.PopCount(Vector512.Equals(current, question).ExtractMostSignificantBits());
+                code |= (Vector512.Equals(current, tick) & Vector512.Equals(next, tick) & Vector512.Equals(afterNext, tick)) != Vector512<ushort>.Zero;
+
+                var words = Vector512.AndNot(
+                    Vector512.LessThanOrEqual((current | lowerCase) - a, z) & Vector512.LessThanOrEqual((next | lowerCase) - a, z) & Vector512.LessThanOrEqual((afterNext | lowerCase) - a, z) & Vector512.LessThanOrEqual((third | lowerCase) - a, z),
+                    Vector512.LessThanOrEqual((previous | lowerCase) - a, z));
+                for (var bits = words.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
+                {
+                    var p = i + BitOperations.TrailingZeroCount(bits);
+                    var hash = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref first, p))) | 0x0020_0020_0020_0020UL) * PrefixHashMultiplier;
+                    if ((Unsafe.Add(ref filter, (int)(hash >> 58)) & (1UL << (int)(hash >> 52))) != 0)
+                    {
+                        AtWordStart(text, p, ref scan);
+                    }
+                }
+
+                var feeds = Vector512.Equals(previous, lineFeed);
+                if (feeds != Vector512<ushort>.Zero)
+                {
+                    var candidates = Vector512.LessThanOrEqual(current, space) | Vector512.LessThanOrEqual(current - zero, nine)
+                        | Vector512.Equals(current, dash) | Vector512.Equals(current, star) | Vector512.GreaterThan(current, ascii);
+                    LineStarts(text, i, (feeds & candidates).ExtractMostSignificantBits(), ref scan);
+                }
+            }
+
+            scan.Questions += questions;
+            scan.Code |= code;
+            scan.TokenStarts += tokenStarts;
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var question = Vector256.Create((ushort)'?');
+            var tick = Vector256.Create((ushort)'`');
+            var lineFeed = Vector256.Create((ushort)'\n');
+            var space = Vector256.Create((ushort)' ');
+            var zero = Vector256.Create((ushort)'0');
+            var nine = Vector256.Create((ushort)9);
+            var dash = Vector256.Create((ushort)'-');
+            var star = Vector256.Create((ushort)'*');
+            var ascii = Vector256.Create((ushort)0x7F);
+            var lowerCase = Vector256.Create((ushort)0x20);
+            var a = Vector256.Create((ushort)'a');
+            var z = Vector256.Create((ushort)25);
+            var bang = Vector256.Create((ushort)'!');
+            var printable = Vector256.Create((ushort)('~' - '!'));
+            var tokenStarts = 0;
+            var questions = 0;
+            var code = false;
+            for (; i + Vector256<ushort>.Count + 3 <= text.Length; i += Vector256<ushort>.Count)
+            {
+                var previous = Vector256.LoadUnsafe(ref first, (nuint)(i - 1));
+                var current = Vector256.LoadUnsafe(ref first, (nuint)i);
+                var next = Vector256.LoadUnsafe(ref first, (nuint)(i + 1));
+                var afterNext = Vector256.LoadUnsafe(ref first, (nuint)(i + 2));
+                var third = Vector256.LoadUnsafe(ref first, (nuint)(i + 3));
+                tokenStarts += BitOperations.PopCount(
+                    ((Vector256.Equals(current, space) & Vector256.LessThanOrEqual(next - bang, printable))
+                    | (Vector256.Equals(current, lineFeed) & (Vector256.LessThanOrEqual((next | lowerCase) - a, z) | Vector256.LessThanOrEqual(next - zero, nine)))).ExtractMostSignificantBits());
+                questions += BitOperations.PopCount(Vector256.Equals(current, question).ExtractMostSignificantBits());
+                code |= (Vector256.Equals(current, tick) & Vector256.Equals(next, tick) & Vector256.Equals(afterNext, tick)) != Vector256<ushort>.Zero;
+
+                var words = Vector256.AndNot(
+                    Vector256.LessThanOrEqual((current | lowerCase) - a, z) & Vector256.LessThanOrEqual((next | lowerCase) - a, z) & Vector256.LessThanOrEqual((afterNext | lowerCase) - a, z) & Vector256.LessThanOrEqual((third | lowerCase) - a, z),
+                    Vector256.LessThanOrEqual((previous | lowerCase) - a, z));
+                for (var bits = words.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
+                {
+                    var p = i + BitOperations.TrailingZeroCount(bits);
+                    var hash = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref first, p))) | 0x0020_0020_0020_0020UL) * PrefixHashMultiplier;
+                    if ((Unsafe.Add(ref filter, (int)(hash >> 58)) & (1UL << (int)(hash >> 52))) != 0)
+                    {
+                        AtWordStart(text, p, ref scan);
+                    }
+                }
+
+                var feeds = Vector256.Equals(previous, lineFeed);
+                if (feeds != Vector256<ushort>.Zero)
+                {
+                    var candidates = Vector256.LessThanOrEqual(current, space) | Vector256.LessThanOrEqual(current - zero, nine)
+                        | Vector256.Equals(current, dash) | Vector256.Equals(current, star) | Vector256.GreaterThan(current, ascii);
+                    LineStarts(text, i, (feeds & candidates).ExtractMostSignificantBits(), ref scan);
+                }
+            }
+
+            scan.Questions += questions;
+            scan.Code |= code;
+            scan.TokenStarts += tokenStarts;
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            var question = Vector128.Create((ushort)'?');
+            var tick = Vector128.Create((ushort)'`');
+            var lineFeed = Vector128.Create((ushort)'\n');
+            var space = Vector128.Create((ushort)' ');
+            var zero = Vector128.Create((ushort)'0');
+            var nine = Vector128.Create((ushort)9);
+            var dash = Vector128.Create((ushort)'-');
+            var star = Vector128.Create((ushort)'*');
+            var ascii = Vector128.Create((ushort)0x7F);
+            var lowerCase = Vector128.Create((ushort)0x20);
+            var a = Vector128.Create((ushort)'a');
+            var z = Vector128.Create((ushort)25);
+            var bang = Vector128.Create((ushort)'!');
+            var printable = Vector128.Create((ushort)('~' - '!'));
+            var tokenStarts = 0;
+            var questions = 0;
+            var code = false;
+            for (; i + Vector128<ushort>.Count + 3 <= text.Length; i += Vector128<ushort>.Count)
+            {
+                var previous = Vector128.LoadUnsafe(ref first, (nuint)(i - 1));
+                var current = Vector128.LoadUnsafe(ref first, (nuint)i);
+                var next = Vector128.LoadUnsafe(ref first, (nuint)(i + 1));
+                var afterNext = Vector128.LoadUnsafe(ref first, (nuint)(i + 2));
+                var third = Vector128.LoadUnsafe(ref first, (nuint)(i + 3));
+                tokenStarts += BitOperations.PopCount(
+                    ((Vector128.Equals(current, space) & Vector128.LessThanOrEqual(next - bang, printable))
+                    | (Vector128.Equals(current, lineFeed) & (Vector128.LessThanOrEqual((next | lowerCase) - a, z) | Vector128.LessThanOrEqual(next - zero, nine)))).ExtractMostSignificantBits());
+                questions += BitOperations.PopCount(Vector128.Equals(current, question).ExtractMostSignificantBits());
+                code |= (Vector128.Equals(current, tick) & Vector128.Equals(next, tick) & Vector128.Equals(afterNext, tick)) != Vector128<ushort>.Zero;
+
+                var words = Vector128.AndNot(
+                    Vector128.LessThanOrEqual((current | lowerCase) - a, z) & Vector128.LessThanOrEqual((next | lowerCase) - a, z) & Vector128.LessThanOrEqual((afterNext | lowerCase) - a, z) & Vector128.LessThanOrEqual((third | lowerCase) - a, z),
+                    Vector128.LessThanOrEqual((previous | lowerCase) - a, z));
+                for (var bits = words.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
+                {
+                    var p = i + BitOperations.TrailingZeroCount(bits);
+                    var hash = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref first, p))) | 0x0020_0020_0020_0020UL) * PrefixHashMultiplier;
+                    if ((Unsafe.Add(ref filter, (int)(hash >> 58)) & (1UL << (int)(hash >> 52))) != 0)
+                    {
+                        AtWordStart(text, p, ref scan);
+                    }
+                }
+
+                var feeds = Vector128.Equals(previous, lineFeed);
+                if (feeds != Vector128<ushort>.Zero)
+                {
+                    var candidates = Vector128.LessThanOrEqual(current, space) | Vector128.LessThanOrEqual(current - zero, nine)
+                        | Vector128.Equals(current, dash) | Vector128.Equals(current, star) | Vector128.GreaterThan(current, ascii);
+                    LineStarts(text, i, (feeds & candidates).ExtractMostSignificantBits(), ref scan);
+                }
+            }
+
+            scan.Questions += questions;
+            scan.Code |= code;
+            scan.TokenStarts += tokenStarts;
+        }
+
+        ScanScalar(text, i, text.Length, ref scan);
+    }
+
+    // The same as the vectorised loop, one position at a time.
+    private void ScanScalar(ReadOnlySpan<char> text, int from, int to, ref Scan scan)
+    {
+        for (var p = from; p < to; p++)
+        {
+            var c = text[p];
+            if (p + 1 < text.Length
+                && ((c == ' ' && text[p + 1] is >= '!' and <= '~') || (c == '\n' && char.IsAsciiLetterOrDigit(text[p + 1]))))
+            {
+                scan.TokenStarts++;
+            }
+
+            if (c == '?')
+            {
+                scan.Questions++;
+            }
+            else if (c == '`' && p + 2 < text.Length && text[p + 1] == '`' && text[p + 2] == '`')
+            {
+                scan.Code = true;
+            }
+
+            // Every fast entry starts with four ASCII letters.
+            if (char.IsAsciiLetter(c) && p + 3 < text.Length && char.IsAsciiLetter(text[p + 1]) && char.IsAsciiLetter(text[p + 2])
+                && char.IsAsciiLetter(text[p + 3]) && (p == 0 || !char.IsAsciiLetter(text[p - 1])))
+            {
+                WordStarts(text, p, 1, ref scan);
+            }
+
+            if ((p == 0 || text[p - 1] == '\n') && p >= scan.LineResume)
+            {
+                TryPartLine(text, p, ref scan);
+            }
         }
     }
 
-    private static bool ContainsWord(string text, string word)
+    // Each set bit is a word start of four ASCII letters.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void WordStarts(ReadOnlySpan<char> text, int at, uint bits, ref Scan scan)
     {
-        for (var at = text.IndexOf(word, StringComparison.Ordinal); at >= 0; at = text.IndexOf(word, at + 1, StringComparison.Ordinal))
+        ref var start = ref MemoryMarshal.GetReference(text);
+        ref var filter = ref MemoryMarshal.GetArrayDataReference(_prefixFilter);
+        while (bits != 0)
         {
+            var p = at + BitOperations.TrailingZeroCount(bits);
+            bits &= bits - 1;
+            var hash = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref start, p))) | 0x0020_0020_0020_0020UL) * PrefixHashMultiplier;
+            if ((Unsafe.Add(ref filter, (int)(hash >> 58)) & (1UL << (int)(hash >> 52))) != 0)
+            {
+                AtWordStart(text, p, ref scan);
+            }
+        }
+    }
+
+    private static void LineStarts(ReadOnlySpan<char> text, int at, ulong bits, ref Scan scan)
+    {
+        while (bits != 0)
+        {
+            var p = at + BitOperations.TrailingZeroCount(bits);
+            bits &= bits - 1;
+            if (p >= scan.LineResume)
+            {
+                TryPartLine(text, p, ref scan);
+            }
+        }
+    }
+
+    private static void TryPartLine(ReadOnlySpan<char> text, int lineStart, ref Scan scan)
+    {
+        // As Regex.Count: a match ends where the next one may start. A failed attempt depends only on the first
+        // non-whitespace character after the line start, so every line start up to it fails too (which keeps a run of
+        // blank lines linear).
+        if (MatchPartLine(text, lineStart, out var marker) is var end and > 0)
+        {
+            scan.PartLines++;
+            scan.LineResume = end;
+        }
+        else
+        {
+            scan.LineResume = Math.Max(scan.LineResume, marker + 1);
+        }
+    }
+
+    // p starts four ASCII letters that no ASCII letter precedes and that may start an entry.
+    private void AtWordStart(ReadOnlySpan<char> text, int p, ref Scan scan)
+    {
+        if (p > 0 && text[p - 1] > 0x7F && char.IsLetter(text[p - 1]))
+        {
+            return;
+        }
+
+        var rest = text[p..];
+        if (_byPrefix.TryGetValue(PrefixKey(rest), out var entries))
+        {
+            Match(rest, entries, ref scan);
+        }
+    }
+
+    // The other entries, as the first version found every word: SearchValues, then the word-start check.
+    private void FindOtherWords(ReadOnlySpan<char> text, ref Scan scan)
+    {
+        var position = 0;
+        while (position < text.Length)
+        {
+            var found = text[position..].IndexOfAny(_otherWords!);
+            if (found < 0)
+            {
+                break;
+            }
+
+            var at = position + found;
             if (at == 0 || !char.IsLetter(text[at - 1]))
             {
-                return true;
+                var rest = text[at..];
+                var candidates = char.IsAscii(rest[0]) ? _otherByAsciiStart[char.ToUpperInvariant(rest[0])] ?? _otherEntries : _otherEntries;
+                if (!Match(rest, candidates, ref scan) && !ReferenceEquals(candidates, _otherEntries))
+                {
+                    // SearchValues found a case-insensitive match the first-letter table does not list: ask every entry.
+                    Match(rest, _otherEntries, ref scan);
+                }
+            }
+
+            position = at + 1;
+        }
+    }
+
+    // The first four characters, ASCII letters lower-cased (other characters only have bit 5 set: a filter, not a match).
+    private static ulong PrefixKey(ReadOnlySpan<char> text)
+        => Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(text))) | 0x0020_0020_0020_0020UL;
+
+    private static bool Match(ReadOnlySpan<char> rest, Entry[] candidates, ref Scan scan)
+    {
+        var matched = false;
+        foreach (var entry in candidates)
+        {
+            if (!rest.StartsWith(entry.Text, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            matched = true;
+            switch (entry.Kind)
+            {
+                case ComplexKind:
+                    ref var bits = ref scan.Seen[entry.Index >> 6];
+                    var bit = 1UL << (entry.Index & 63);
+                    if ((bits & bit) == 0)
+                    {
+                        bits |= bit;
+                        scan.Complex++;
+                    }
+
+                    break;
+                case ReasoningKind:
+                    scan.Reasoning = true;
+                    break;
+                default:
+                    scan.Simple = true;
+                    break;
             }
         }
 
-        return false;
+        return matched;
     }
 
-    [GeneratedRegex(@"^\s*(\d+[.)]|[-*•])\s+\S", RegexOptions.Multiline)]
-    private static partial Regex PartLine();
+    private sealed record Entry(string Text, int Kind, int Index);
+
+    // What one pass found.
+    private ref struct Scan(Span<ulong> seen)
+    {
+        public Span<ulong> Seen = seen;
+        public int TokenStarts;
+        public int Questions;
+        public bool Code;
+        public int PartLines;
+        public int LineResume;
+        public int Complex;
+        public bool Reasoning;
+        public bool Simple;
+    }
+
+    /// <summary>The signals of one score, in the order they are added (a fixed set of six names).</summary>
+    private sealed class Signals : IReadOnlyDictionary<string, double>
+    {
+        public const int Length = 0;
+        public const int Code = 1;
+        public const int Parts = 2;
+        public const int ComplexVerbs = 3;
+        public const int Reasoning = 4;
+        public const int SimpleVerbs = 5;
+
+        private static readonly string[] s_names = ["length", "code", "parts", "complex_verbs", "reasoning", "simple_verbs"];
+
+        private SixValues _values;
+        private int _present;
+
+        public int Count => BitOperations.PopCount((uint)_present);
+
+        public IEnumerable<string> Keys => this.Select(static pair => pair.Key);
+
+        public IEnumerable<double> Values => this.Select(static pair => pair.Value);
+
+        public double this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"The signal '{key}' is not present.");
+
+        // As a dictionary of the signals that are not zero.
+        public void Add(int signal, double points)
+        {
+            if (points != 0)
+            {
+                _values[signal] = points;
+                _present |= 1 << signal;
+            }
+        }
+
+        // The sum in the order the signals were added (as the dictionary this replaces summed them).
+        public double Sum()
+        {
+            var sum = 0.0;
+            for (var i = 0; i < s_names.Length; i++)
+            {
+                if ((_present & (1 << i)) != 0)
+                {
+                    sum += _values[i];
+                }
+            }
+
+            return sum;
+        }
+
+        public bool ContainsKey(string key) => TryGetValue(key, out _);
+
+        public bool TryGetValue(string key, [MaybeNullWhen(false)] out double value)
+        {
+            var i = Array.IndexOf(s_names, key);
+            if (i >= 0 && (_present & (1 << i)) != 0)
+            {
+                value = _values[i];
+                return true;
+            }
+
+            value = 0;
+            return false;
+        }
+
+        public IEnumerator<KeyValuePair<string, double>> GetEnumerator()
+        {
+            for (var i = 0; i < s_names.Length; i++)
+            {
+                if ((_present & (1 << i)) != 0)
+                {
+                    yield return new KeyValuePair<string, double>(s_names[i], _values[i]);
+                }
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+        [InlineArray(6)]
+        private struct SixValues
+        {
+            private double _element;
+        }
+    }
 }

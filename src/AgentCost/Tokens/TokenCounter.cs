@@ -1,5 +1,8 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.AI;
@@ -50,6 +53,10 @@ public sealed class TokenCounter
     private readonly ConditionalWeakTable<AITool, StrongBox<int>> _toolCounts = new();
     private int _markerTokens = -1;
 
+    // Whether the tokenizer is one of the shipped OpenAI encodings, whose pre-tokenizers start a piece at every
+    // position HasTokenStarts counts (see CountTokensUpTo).
+    private readonly bool _tokenStartsAtSpaces;
+
     /// <summary>Creates a counter over any <c>Microsoft.ML.Tokenizers</c> tokenizer.</summary>
     /// <param name="tokenizer">The tokenizer.</param>
     /// <param name="encodingName">The encoding's name, for diagnostics (for example <c>o200k_base</c>).</param>
@@ -61,6 +68,7 @@ public sealed class TokenCounter
         Tokenizer = tokenizer;
         EncodingName = encodingName;
         IsEstimate = isEstimate;
+        _tokenStartsAtSpaces = TokenizerRegistry.IsShippedTokenizer(tokenizer);
     }
 
     /// <summary>The underlying tokenizer.</summary>
@@ -94,6 +102,51 @@ public sealed class TokenCounter
     /// <summary>The number of tokens in <paramref name="text"/>.</summary>
     /// <param name="text">The text.</param>
     public int CountTokens(ReadOnlySpan<char> text) => text.IsEmpty ? 0 : Tokenizer.CountTokens(text);
+
+    /// <summary>
+    /// The number of tokens in <paramref name="text"/> when it is below <paramref name="maxTokens"/>, else
+    /// <paramref name="maxTokens"/>: the same as <c>Math.Min(CountTokens(text), maxTokens)</c>, without tokenizing past
+    /// the cap.
+    /// </summary>
+    /// <remarks>
+    /// Tokenization stops at the cap (<c>Tokenizer.GetIndexByTokenCount</c>). With the shipped encodings
+    /// (<c>o200k_base</c>, <c>cl100k_base</c>) a text is first scanned for positions where a token must start — a space
+    /// followed by a printable ASCII character, a line break followed by an ASCII letter or digit: the encodings'
+    /// pre-tokenizers never put such a pair inside one piece after its first character, so each position starts a
+    /// different token — and a text with at least <paramref name="maxTokens"/> of them is not tokenized at all.
+    /// </remarks>
+    /// <param name="text">The text; <see langword="null"/> counts as empty.</param>
+    /// <param name="maxTokens">The cap; 0 counts nothing.</param>
+    /// <returns>The token count, at most <paramref name="maxTokens"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTokens"/> is negative.</exception>
+    public int CountTokensUpTo(string? text, int maxTokens) => CountTokensUpTo(text, maxTokens, proveByTokenStarts: true);
+
+    /// <summary>
+    /// Whether the tokenizer is a shipped encoding's, where a space before a printable ASCII character and a line
+    /// feed before an ASCII letter or digit each start a different token (see <see cref="CountTokensUpTo(string?, int)"/>).
+    /// </summary>
+    internal bool TokenStartsAtSpaces => _tokenStartsAtSpaces;
+
+    /// <summary><see cref="CountTokensUpTo(string?, int)"/>, optionally without the token-start scan (a caller that made it).</summary>
+    internal int CountTokensUpTo(string? text, int maxTokens, bool proveByTokenStarts)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
+        if (string.IsNullOrEmpty(text) || maxTokens == 0)
+        {
+            return 0;
+        }
+
+        // Token starts are at least two characters apart, so a text shorter than twice the cap cannot prove it.
+        if (proveByTokenStarts && _tokenStartsAtSpaces && text.Length / 2 >= maxTokens && HasTokenStarts(text, maxTokens))
+        {
+            return maxTokens;
+        }
+
+        var index = Tokenizer.GetIndexByTokenCount(text, maxTokens, out var normalized, out var tokens);
+
+        // Stopped before the end: the rest holds at least one more token, which did not fit under the cap.
+        return index >= (normalized ?? text).Length ? Math.Min(tokens, maxTokens) : maxTokens;
+    }
 
     /// <summary>The tokens one message costs in a prompt: overhead, role, name and contents.</summary>
     /// <param name="message">The message.</param>
@@ -243,6 +296,80 @@ public sealed class TokenCounter
         }
 
         return Part(source, index: mode == TruncationMode.KeepHead ? 0 : source.Length, mode);
+    }
+
+    // Whether text has at least min positions i where a token of o200k_base / cl100k_base must start at i or i + 1:
+    // ' ' followed by '!'..'~', or '\n' followed by an ASCII letter or digit. Both encodings' pre-tokenizer patterns
+    // allow a space only as a piece's first character when a non-space follows it, and never a line break followed by
+    // a letter or digit inside a piece; the two positions of one pair are never those of another pair, so every pair
+    // starts a different piece, and every piece is at least one token.
+    private static bool HasTokenStarts(ReadOnlySpan<char> text, int min)
+    {
+        var count = 0;
+        var i = 0;
+        var last = text.Length - 1;
+        ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var space = Vector256.Create((ushort)' ');
+            var lineFeed = Vector256.Create((ushort)'\n');
+            var bang = Vector256.Create((ushort)'!');
+            var printable = Vector256.Create((ushort)('~' - '!'));
+            var lowerCase = Vector256.Create((ushort)0x20);
+            var a = Vector256.Create((ushort)'a');
+            var letters = Vector256.Create((ushort)('z' - 'a'));
+            var zero = Vector256.Create((ushort)'0');
+            var digits = Vector256.Create((ushort)9);
+            for (; i + Vector256<ushort>.Count <= last; i += Vector256<ushort>.Count)
+            {
+                var current = Vector256.LoadUnsafe(ref first, (nuint)i);
+                var next = Vector256.LoadUnsafe(ref first, (nuint)(i + 1));
+                var afterSpace = Vector256.Equals(current, space) & Vector256.LessThanOrEqual(next - bang, printable);
+                var alphanumeric = Vector256.LessThanOrEqual((next | lowerCase) - a, letters) | Vector256.LessThanOrEqual(next - zero, digits);
+                var afterLineFeed = Vector256.Equals(current, lineFeed) & alphanumeric;
+                count += BitOperations.PopCount((afterSpace | afterLineFeed).ExtractMostSignificantBits());
+                if (count >= min)
+                {
+                    return true;
+                }
+            }
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            var space = Vector128.Create((ushort)' ');
+            var lineFeed = Vector128.Create((ushort)'\n');
+            var bang = Vector128.Create((ushort)'!');
+            var printable = Vector128.Create((ushort)('~' - '!'));
+            var lowerCase = Vector128.Create((ushort)0x20);
+            var a = Vector128.Create((ushort)'a');
+            var letters = Vector128.Create((ushort)('z' - 'a'));
+            var zero = Vector128.Create((ushort)'0');
+            var digits = Vector128.Create((ushort)9);
+            for (; i + Vector128<ushort>.Count <= last; i += Vector128<ushort>.Count)
+            {
+                var current = Vector128.LoadUnsafe(ref first, (nuint)i);
+                var next = Vector128.LoadUnsafe(ref first, (nuint)(i + 1));
+                var afterSpace = Vector128.Equals(current, space) & Vector128.LessThanOrEqual(next - bang, printable);
+                var alphanumeric = Vector128.LessThanOrEqual((next | lowerCase) - a, letters) | Vector128.LessThanOrEqual(next - zero, digits);
+                var afterLineFeed = Vector128.Equals(current, lineFeed) & alphanumeric;
+                count += BitOperations.PopCount((afterSpace | afterLineFeed).ExtractMostSignificantBits());
+                if (count >= min)
+                {
+                    return true;
+                }
+            }
+        }
+
+        for (; i < last; i++)
+        {
+            var next = text[i + 1];
+            if ((text[i] == ' ' && next is >= '!' and <= '~') || (text[i] == '\n' && char.IsAsciiLetterOrDigit(next)))
+            {
+                count++;
+            }
+        }
+
+        return count >= min;
     }
 
     // Returns the whole (normalized) text when it fits; otherwise the cut index in source.

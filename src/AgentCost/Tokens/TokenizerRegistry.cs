@@ -122,6 +122,11 @@ public sealed class TokenizerRegistry
         return false;
     }
 
+    /// <summary>Whether <paramref name="tokenizer"/> is the process-wide tokenizer of a shipped encoding.</summary>
+    internal static bool IsShippedTokenizer(Tokenizer tokenizer)
+        => (s_o200k.IsValueCreated && ReferenceEquals(tokenizer, s_o200k.Value))
+        || (s_cl100k.IsValueCreated && ReferenceEquals(tokenizer, s_cl100k.Value));
+
     /// <summary>The process-wide tokenizer of <paramref name="encoding"/>, loaded on first use from the shipped data.</summary>
     /// <param name="encoding">The encoding.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="encoding"/> is not a defined value.</exception>
