@@ -60,6 +60,9 @@ public sealed class HeuristicDifficultyClassifier : IDifficultyClassifier
 
     private const ulong PrefixHashMultiplier = 0x9E3779B97F4A7C15UL;
 
+    // The characters of one step of the scan: one bit each in a ulong.
+    private const int ChunkSize = 64;
+
     // Distinct complex verbs are counted with a bit per entry: larger lists than this fall back to an array.
     private const int StackComplexLimit = 256;
 
@@ -75,7 +78,9 @@ public sealed class HeuristicDifficultyClassifier : IDifficultyClassifier
     // four ASCII letters, filtered by a 4,096-bit Bloom filter of their first four
     // characters (ASCII letters lower-cased) and then looked up by those four characters.
     private readonly ulong[] _prefixFilter = new ulong[64];
-    private readonly Dictionary<ulong, Entry[]> _byPrefix = [];
+    private readonly ulong[] _prefixKeys; // an open-addressing table, indexed by the top bits of the prefix hash
+    private readonly Entry[]?[] _prefixEntries;
+    private readonly int _prefixShift;
     private readonly Entry[] _fastEntries;
 
     // Any other entries (from configured lists): one SearchValues pass, then the word-start check.
@@ -102,10 +107,22 @@ public sealed class HeuristicDifficultyClassifier : IDifficultyClassifier
         _complexCount = entries.Count(static e => e.Kind == ComplexKind);
         _fastEntries = [.. _entries.Where(static e => IsFast(e.Text))];
         _otherEntries = [.. _entries.Where(static e => !IsFast(e.Text))];
-        foreach (var group in _fastEntries.GroupBy(static e => PrefixKey(e.Text)))
+        var groups = _fastEntries.GroupBy(static e => PrefixKey(e.Text)).ToArray();
+        var size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, groups.Length * 4));
+        _prefixKeys = new ulong[size];
+        _prefixEntries = new Entry[]?[size];
+        _prefixShift = 64 - BitOperations.Log2((uint)size);
+        foreach (var group in groups)
         {
-            _byPrefix[group.Key] = [.. group];
             var hash = group.Key * PrefixHashMultiplier;
+            var slot = (int)(hash >> _prefixShift);
+            while (_prefixEntries[slot] is not null)
+            {
+                slot = (slot + 1) & (size - 1);
+            }
+
+            _prefixKeys[slot] = group.Key;
+            _prefixEntries[slot] = [.. group];
             _prefixFilter[(int)(hash >> 58)] |= 1UL << (int)(hash >> 52);
         }
 
@@ -282,263 +299,205 @@ public sealed class HeuristicDifficultyClassifier : IDifficultyClassifier
         return tokens;
     }
 
-    // One pass over the prompt, 16 (or 8) characters at a time: question marks, a code fence, list-item line starts
-    // (the regex is tried only at line starts whose first character could begin a match: whitespace, a digit, '-',
-    // '*' or any non-ASCII character) word starts with four ASCII letters (looked up as described at _prefixFilter), and
-    // the positions where the shipped encodings start a token (see TokenCounter.CountTokensUpTo).
+    // One pass over the prompt, 64 characters at a time. Each chunk is first reduced to bitmaps of the character
+    // classes the signals need (one bit per character, from a single load of each character), a chunk ahead of the one
+    // being scored, so that "the next character" and "the previous character" are shifts of those bitmaps with the
+    // neighbouring chunk's bits carried in: question marks, a code fence, list-item line starts (the regex is tried
+    // only at line starts whose first character could begin a match: whitespace, a digit, '-', '*' or any non-ASCII
+    // character), word starts with four ASCII letters (looked up as described at _prefixFilter), and the positions
+    // where the shipped encodings start a token (see TokenCounter.CountTokensUpTo).
     private void ScanText(ReadOnlySpan<char> text, ref Scan scan)
     {
-        var i = 0;
-        if (text.Length > 0)
+        var length = text.Length;
+        if (length == 0)
         {
-            ScanScalar(text, 0, 1, ref scan); // position 0 has no previous character
-            i = 1;
+            return;
         }
 
-        ref var first = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
-        ref var filter = ref MemoryMarshal.GetArrayDataReference(_prefixFilter);
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var question = Vector512.Create((ushort)'?');
-            var tick = Vector512.Create((ushort)'`');
-            var lineFeed = Vector512.Create((ushort)'\n');
-            var space = Vector512.Create((ushort)' ');
-            var zero = Vector512.Create((ushort)'0');
-            var nine = Vector512.Create((ushort)9);
-            var dash = Vector512.Create((ushort)'-');
-            var star = Vector512.Create((ushort)'*');
-            var ascii = Vector512.Create((ushort)0x7F);
-            var lowerCase = Vector512.Create((ushort)0x20);
-            var a = Vector512.Create((ushort)'a');
-            var z = Vector512.Create((ushort)25);
-            var bang = Vector512.Create((ushort)'!');
-            var printable = Vector512.Create((ushort)('~' - '!'));
-            var tokenStarts = 0;
-            var questions = 0;
-            var code = false;
-            for (; i + Vector512<ushort>.Count + 3 <= text.Length; i += Vector512<ushort>.Count)
-            {
-                var previous = Vector512.LoadUnsafe(ref first, (nuint)(i - 1));
-                var current = Vector512.LoadUnsafe(ref first, (nuint)i);
-                var next = Vector512.LoadUnsafe(ref first, (nuint)(i + 1));
-                var afterNext = Vector512.LoadUnsafe(ref first, (nuint)(i + 2));
-                var third = Vector512.LoadUnsafe(ref first, (nuint)(i + 3));
-                tokenStarts += BitOperations.PopCount(
-                    ((Vector512.Equals(current, space) & Vector512.LessThanOrEqual(next - bang, printable))
-                    | (Vector512.Equals(current, lineFeed) & (Vector512.LessThanOrEqual((next | lowerCase) - a, z) | Vector512.LessThanOrEqual(next - zero, nine)))).ExtractMostSignificantBits());
-                questions += BitOperations.PopCount(Vector512.Equals(current, question).ExtractMostSignificantBits());
-                code |= (Vector512.Equals(current, tick) & Vector512.Equals(next, tick) & Vector512.Equals(afterNext, tick)) != Vector512<ushort>.Zero;
-
-                var words = Vector512.AndNot(
-                    Vector512.LessThanOrEqual((current | lowerCase) - a, z) & Vector512.LessThanOrEqual((next | lowerCase) - a, z) & Vector512.LessThanOrEqual((afterNext | lowerCase) - a, z) & Vector512.LessThanOrEqual((third | lowerCase) - a, z),
-                    Vector512.LessThanOrEqual((previous | lowerCase) - a, z));
-                for (var bits = words.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
-                {
-                    var p = i + BitOperations.TrailingZeroCount(bits);
-                    var hash = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref first, p))) | 0x0020_0020_0020_0020UL) * PrefixHashMultiplier;
-                    if ((Unsafe.Add(ref filter, (int)(hash >> 58)) & (1UL << (int)(hash >> 52))) != 0)
-                    {
-                        AtWordStart(text, p, ref scan);
-                    }
-                }
-
-                var feeds = Vector512.Equals(previous, lineFeed);
-                if (feeds != Vector512<ushort>.Zero)
-                {
-                    var candidates = Vector512.LessThanOrEqual(current, space) | Vector512.LessThanOrEqual(current - zero, nine)
-                        | Vector512.Equals(current, dash) | Vector512.Equals(current, star) | Vector512.GreaterThan(current, ascii);
-                    LineStarts(text, i, (feeds & candidates).ExtractMostSignificantBits(), ref scan);
-                }
-            }
-
-            scan.Questions += questions;
-            scan.Code |= code;
-            scan.TokenStarts += tokenStarts;
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            var question = Vector256.Create((ushort)'?');
-            var tick = Vector256.Create((ushort)'`');
-            var lineFeed = Vector256.Create((ushort)'\n');
-            var space = Vector256.Create((ushort)' ');
-            var zero = Vector256.Create((ushort)'0');
-            var nine = Vector256.Create((ushort)9);
-            var dash = Vector256.Create((ushort)'-');
-            var star = Vector256.Create((ushort)'*');
-            var ascii = Vector256.Create((ushort)0x7F);
-            var lowerCase = Vector256.Create((ushort)0x20);
-            var a = Vector256.Create((ushort)'a');
-            var z = Vector256.Create((ushort)25);
-            var bang = Vector256.Create((ushort)'!');
-            var printable = Vector256.Create((ushort)('~' - '!'));
-            var tokenStarts = 0;
-            var questions = 0;
-            var code = false;
-            for (; i + Vector256<ushort>.Count + 3 <= text.Length; i += Vector256<ushort>.Count)
-            {
-                var previous = Vector256.LoadUnsafe(ref first, (nuint)(i - 1));
-                var current = Vector256.LoadUnsafe(ref first, (nuint)i);
-                var next = Vector256.LoadUnsafe(ref first, (nuint)(i + 1));
-                var afterNext = Vector256.LoadUnsafe(ref first, (nuint)(i + 2));
-                var third = Vector256.LoadUnsafe(ref first, (nuint)(i + 3));
-                tokenStarts += BitOperations.PopCount(
-                    ((Vector256.Equals(current, space) & Vector256.LessThanOrEqual(next - bang, printable))
-                    | (Vector256.Equals(current, lineFeed) & (Vector256.LessThanOrEqual((next | lowerCase) - a, z) | Vector256.LessThanOrEqual(next - zero, nine)))).ExtractMostSignificantBits());
-                questions += BitOperations.PopCount(Vector256.Equals(current, question).ExtractMostSignificantBits());
-                code |= (Vector256.Equals(current, tick) & Vector256.Equals(next, tick) & Vector256.Equals(afterNext, tick)) != Vector256<ushort>.Zero;
-
-                var words = Vector256.AndNot(
-                    Vector256.LessThanOrEqual((current | lowerCase) - a, z) & Vector256.LessThanOrEqual((next | lowerCase) - a, z) & Vector256.LessThanOrEqual((afterNext | lowerCase) - a, z) & Vector256.LessThanOrEqual((third | lowerCase) - a, z),
-                    Vector256.LessThanOrEqual((previous | lowerCase) - a, z));
-                for (var bits = words.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
-                {
-                    var p = i + BitOperations.TrailingZeroCount(bits);
-                    var hash = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref first, p))) | 0x0020_0020_0020_0020UL) * PrefixHashMultiplier;
-                    if ((Unsafe.Add(ref filter, (int)(hash >> 58)) & (1UL << (int)(hash >> 52))) != 0)
-                    {
-                        AtWordStart(text, p, ref scan);
-                    }
-                }
-
-                var feeds = Vector256.Equals(previous, lineFeed);
-                if (feeds != Vector256<ushort>.Zero)
-                {
-                    var candidates = Vector256.LessThanOrEqual(current, space) | Vector256.LessThanOrEqual(current - zero, nine)
-                        | Vector256.Equals(current, dash) | Vector256.Equals(current, star) | Vector256.GreaterThan(current, ascii);
-                    LineStarts(text, i, (feeds & candidates).ExtractMostSignificantBits(), ref scan);
-                }
-            }
-
-            scan.Questions += questions;
-            scan.Code |= code;
-            scan.TokenStarts += tokenStarts;
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            var question = Vector128.Create((ushort)'?');
-            var tick = Vector128.Create((ushort)'`');
-            var lineFeed = Vector128.Create((ushort)'\n');
-            var space = Vector128.Create((ushort)' ');
-            var zero = Vector128.Create((ushort)'0');
-            var nine = Vector128.Create((ushort)9);
-            var dash = Vector128.Create((ushort)'-');
-            var star = Vector128.Create((ushort)'*');
-            var ascii = Vector128.Create((ushort)0x7F);
-            var lowerCase = Vector128.Create((ushort)0x20);
-            var a = Vector128.Create((ushort)'a');
-            var z = Vector128.Create((ushort)25);
-            var bang = Vector128.Create((ushort)'!');
-            var printable = Vector128.Create((ushort)('~' - '!'));
-            var tokenStarts = 0;
-            var questions = 0;
-            var code = false;
-            for (; i + Vector128<ushort>.Count + 3 <= text.Length; i += Vector128<ushort>.Count)
-            {
-                var previous = Vector128.LoadUnsafe(ref first, (nuint)(i - 1));
-                var current = Vector128.LoadUnsafe(ref first, (nuint)i);
-                var next = Vector128.LoadUnsafe(ref first, (nuint)(i + 1));
-                var afterNext = Vector128.LoadUnsafe(ref first, (nuint)(i + 2));
-                var third = Vector128.LoadUnsafe(ref first, (nuint)(i + 3));
-                tokenStarts += BitOperations.PopCount(
-                    ((Vector128.Equals(current, space) & Vector128.LessThanOrEqual(next - bang, printable))
-                    | (Vector128.Equals(current, lineFeed) & (Vector128.LessThanOrEqual((next | lowerCase) - a, z) | Vector128.LessThanOrEqual(next - zero, nine)))).ExtractMostSignificantBits());
-                questions += BitOperations.PopCount(Vector128.Equals(current, question).ExtractMostSignificantBits());
-                code |= (Vector128.Equals(current, tick) & Vector128.Equals(next, tick) & Vector128.Equals(afterNext, tick)) != Vector128<ushort>.Zero;
-
-                var words = Vector128.AndNot(
-                    Vector128.LessThanOrEqual((current | lowerCase) - a, z) & Vector128.LessThanOrEqual((next | lowerCase) - a, z) & Vector128.LessThanOrEqual((afterNext | lowerCase) - a, z) & Vector128.LessThanOrEqual((third | lowerCase) - a, z),
-                    Vector128.LessThanOrEqual((previous | lowerCase) - a, z));
-                for (var bits = words.ExtractMostSignificantBits(); bits != 0; bits &= bits - 1)
-                {
-                    var p = i + BitOperations.TrailingZeroCount(bits);
-                    var hash = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<ushort, byte>(ref Unsafe.Add(ref first, p))) | 0x0020_0020_0020_0020UL) * PrefixHashMultiplier;
-                    if ((Unsafe.Add(ref filter, (int)(hash >> 58)) & (1UL << (int)(hash >> 52))) != 0)
-                    {
-                        AtWordStart(text, p, ref scan);
-                    }
-                }
-
-                var feeds = Vector128.Equals(previous, lineFeed);
-                if (feeds != Vector128<ushort>.Zero)
-                {
-                    var candidates = Vector128.LessThanOrEqual(current, space) | Vector128.LessThanOrEqual(current - zero, nine)
-                        | Vector128.Equals(current, dash) | Vector128.Equals(current, star) | Vector128.GreaterThan(current, ascii);
-                    LineStarts(text, i, (feeds & candidates).ExtractMostSignificantBits(), ref scan);
-                }
-            }
-
-            scan.Questions += questions;
-            scan.Code |= code;
-            scan.TokenStarts += tokenStarts;
-        }
-
-        ScanScalar(text, i, text.Length, ref scan);
-    }
-
-    // The same as the vectorised loop, one position at a time.
-    private void ScanScalar(ReadOnlySpan<char> text, int from, int to, ref Scan scan)
-    {
-        for (var p = from; p < to; p++)
-        {
-            var c = text[p];
-            if (p + 1 < text.Length
-                && ((c == ' ' && text[p + 1] is >= '!' and <= '~') || (c == '\n' && char.IsAsciiLetterOrDigit(text[p + 1]))))
-            {
-                scan.TokenStarts++;
-            }
-
-            if (c == '?')
-            {
-                scan.Questions++;
-            }
-            else if (c == '`' && p + 2 < text.Length && text[p + 1] == '`' && text[p + 2] == '`')
-            {
-                scan.Code = true;
-            }
-
-            // Every fast entry starts with four ASCII letters.
-            if (char.IsAsciiLetter(c) && p + 3 < text.Length && char.IsAsciiLetter(text[p + 1]) && char.IsAsciiLetter(text[p + 2])
-                && char.IsAsciiLetter(text[p + 3]) && (p == 0 || !char.IsAsciiLetter(text[p - 1])))
-            {
-                WordStarts(text, p, 1, ref scan);
-            }
-
-            if ((p == 0 || text[p - 1] == '\n') && p >= scan.LineResume)
-            {
-                TryPartLine(text, p, ref scan);
-            }
-        }
-    }
-
-    // Each set bit is a word start of four ASCII letters.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void WordStarts(ReadOnlySpan<char> text, int at, uint bits, ref Scan scan)
-    {
         ref var start = ref MemoryMarshal.GetReference(text);
         ref var filter = ref MemoryMarshal.GetArrayDataReference(_prefixFilter);
-        while (bits != 0)
+        Masks current = default, next = default;
+        ChunkMasks(text, 0, ref current);
+        var letterBefore = 0UL;
+        var lineFeedBefore = 1UL; // position 0 starts a line
+        var tokenStarts = 0;
+        var questions = 0;
+        var code = false;
+        for (var at = 0; at < length; at += ChunkSize)
         {
-            var p = at + BitOperations.TrailingZeroCount(bits);
-            bits &= bits - 1;
-            var hash = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref start, p))) | 0x0020_0020_0020_0020UL) * PrefixHashMultiplier;
-            if ((Unsafe.Add(ref filter, (int)(hash >> 58)) & (1UL << (int)(hash >> 52))) != 0)
+            if (at + ChunkSize < length)
             {
-                AtWordStart(text, p, ref scan);
+                ChunkMasks(text, at + ChunkSize, ref next);
+            }
+            else
+            {
+                next = default; // nothing follows the last chunk
+            }
+
+            // A space before a printable ASCII character, or a line feed before an ASCII letter or digit.
+            var printableAfter = (current.Printable >> 1) | (next.Printable << 63);
+            var alphanumericAfter = (current.Alphanumeric >> 1) | (next.Alphanumeric << 63);
+            tokenStarts += BitOperations.PopCount((current.Space & printableAfter) | (current.LineFeed & alphanumericAfter));
+            questions += BitOperations.PopCount(current.Question);
+            var ticks = current.Tick;
+            if (ticks != 0)
+            {
+                code |= (ticks & ((ticks >> 1) | (next.Tick << 63)) & ((ticks >> 2) | (next.Tick << 62))) != 0;
+            }
+
+            // Four ASCII letters not preceded by one.
+            var letters = current.Letter;
+            var words = letters & ~((letters << 1) | letterBefore) & ((letters >> 1) | (next.Letter << 63))
+                & ((letters >> 2) | (next.Letter << 62)) & ((letters >> 3) | (next.Letter << 61));
+            letterBefore = letters >> 63;
+            for (; words != 0; words &= words - 1)
+            {
+                var p = at + BitOperations.TrailingZeroCount(words);
+                var hash = (Unsafe.ReadUnaligned<ulong>(ref Unsafe.As<char, byte>(ref Unsafe.Add(ref start, p))) | 0x0020_0020_0020_0020UL) * PrefixHashMultiplier;
+                if ((Unsafe.Add(ref filter, (int)(hash >> 58)) & (1UL << (int)(hash >> 52))) != 0)
+                {
+                    AtWordStart(text, p, ref scan);
+                }
+            }
+
+            // Line starts: after a line feed (or at position 0).
+            var lineStarts = (current.LineFeed << 1) | lineFeedBefore;
+            lineFeedBefore = current.LineFeed >> 63;
+            for (; lineStarts != 0; lineStarts &= lineStarts - 1)
+            {
+                var p = at + BitOperations.TrailingZeroCount(lineStarts);
+                if (p >= length)
+                {
+                    break; // a line feed ends the text
+                }
+
+                var c = Unsafe.Add(ref start, p);
+                if ((c <= ' ' || char.IsAsciiDigit(c) || c == '-' || c == '*' || c > (char)0x7F) && p >= scan.LineResume)
+                {
+                    TryPartLine(text, p, ref scan);
+                }
+            }
+
+            current = next;
+        }
+
+        scan.Questions += questions;
+        scan.Code |= code;
+        scan.TokenStarts += tokenStarts;
+    }
+
+    // The class bitmaps of the (up to) 64 characters from at: bit k is the character at + k.
+    private static void ChunkMasks(ReadOnlySpan<char> text, int at, ref Masks masks)
+    {
+        if (at <= text.Length - ChunkSize)
+        {
+            // Characters above 0xFF are clamped to 0xFF, which (as every other non-ASCII character) is in no class:
+            // the classes can then be found on bytes, twice the characters per vector.
+            ref var p = ref Unsafe.Add(ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text)), at);
+            if (Vector512.IsHardwareAccelerated)
+            {
+                var max = Vector512.Create((ushort)0xFF);
+                Classify(Vector512.Narrow(Vector512.Min(Vector512.LoadUnsafe(ref p), max), Vector512.Min(Vector512.LoadUnsafe(ref p, 32), max)), ref masks);
+                return;
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var max = Vector256.Create((ushort)0xFF);
+                masks = default;
+                Classify(Vector256.Narrow(Vector256.Min(Vector256.LoadUnsafe(ref p), max), Vector256.Min(Vector256.LoadUnsafe(ref p, 16), max)), 0, ref masks);
+                Classify(Vector256.Narrow(Vector256.Min(Vector256.LoadUnsafe(ref p, 32), max), Vector256.Min(Vector256.LoadUnsafe(ref p, 48), max)), 32, ref masks);
+                return;
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                var max = Vector128.Create((ushort)0xFF);
+                masks = default;
+                Classify(Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref p), max), Vector128.Min(Vector128.LoadUnsafe(ref p, 8), max)), 0, ref masks);
+                Classify(Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref p, 16), max), Vector128.Min(Vector128.LoadUnsafe(ref p, 24), max)), 16, ref masks);
+                Classify(Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref p, 32), max), Vector128.Min(Vector128.LoadUnsafe(ref p, 40), max)), 32, ref masks);
+                Classify(Vector128.Narrow(Vector128.Min(Vector128.LoadUnsafe(ref p, 48), max), Vector128.Min(Vector128.LoadUnsafe(ref p, 56), max)), 48, ref masks);
+                return;
+            }
+        }
+
+        // The last, shorter chunk, or no vectors: one character at a time.
+        masks = default;
+        var count = Math.Min(ChunkSize, text.Length - at);
+        for (var k = 0; k < count; k++)
+        {
+            var c = text[at + k];
+            var bit = 1UL << k;
+            if (c == ' ')
+            {
+                masks.Space |= bit;
+            }
+            else if (c == '\n')
+            {
+                masks.LineFeed |= bit;
+            }
+            else if (c is >= '!' and <= '~')
+            {
+                masks.Printable |= bit;
+                if (c == '?')
+                {
+                    masks.Question |= bit;
+                }
+                else if (c == '`')
+                {
+                    masks.Tick |= bit;
+                }
+                else if (char.IsAsciiLetter(c))
+                {
+                    masks.Letter |= bit;
+                    masks.Alphanumeric |= bit;
+                }
+                else if (char.IsAsciiDigit(c))
+                {
+                    masks.Alphanumeric |= bit;
+                }
             }
         }
     }
 
-    private static void LineStarts(ReadOnlySpan<char> text, int at, ulong bits, ref Scan scan)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Classify(Vector512<byte> bytes, ref Masks masks)
     {
-        while (bits != 0)
-        {
-            var p = at + BitOperations.TrailingZeroCount(bits);
-            bits &= bits - 1;
-            if (p >= scan.LineResume)
-            {
-                TryPartLine(text, p, ref scan);
-            }
-        }
+        var letters = Vector512.LessThanOrEqual((bytes | Vector512.Create((byte)0x20)) - Vector512.Create((byte)'a'), Vector512.Create((byte)25));
+        masks.Space = Vector512.Equals(bytes, Vector512.Create((byte)' ')).ExtractMostSignificantBits();
+        masks.LineFeed = Vector512.Equals(bytes, Vector512.Create((byte)'\n')).ExtractMostSignificantBits();
+        masks.Printable = Vector512.LessThanOrEqual(bytes - Vector512.Create((byte)'!'), Vector512.Create((byte)('~' - '!'))).ExtractMostSignificantBits();
+        masks.Letter = letters.ExtractMostSignificantBits();
+        masks.Alphanumeric = (letters | Vector512.LessThanOrEqual(bytes - Vector512.Create((byte)'0'), Vector512.Create((byte)9))).ExtractMostSignificantBits();
+        masks.Question = Vector512.Equals(bytes, Vector512.Create((byte)'?')).ExtractMostSignificantBits();
+        masks.Tick = Vector512.Equals(bytes, Vector512.Create((byte)'`')).ExtractMostSignificantBits();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Classify(Vector256<byte> bytes, int shift, ref Masks masks)
+    {
+        var letters = Vector256.LessThanOrEqual((bytes | Vector256.Create((byte)0x20)) - Vector256.Create((byte)'a'), Vector256.Create((byte)25));
+        masks.Space |= (ulong)Vector256.Equals(bytes, Vector256.Create((byte)' ')).ExtractMostSignificantBits() << shift;
+        masks.LineFeed |= (ulong)Vector256.Equals(bytes, Vector256.Create((byte)'\n')).ExtractMostSignificantBits() << shift;
+        masks.Printable |= (ulong)Vector256.LessThanOrEqual(bytes - Vector256.Create((byte)'!'), Vector256.Create((byte)('~' - '!'))).ExtractMostSignificantBits() << shift;
+        masks.Letter |= (ulong)letters.ExtractMostSignificantBits() << shift;
+        masks.Alphanumeric |= (ulong)(letters | Vector256.LessThanOrEqual(bytes - Vector256.Create((byte)'0'), Vector256.Create((byte)9))).ExtractMostSignificantBits() << shift;
+        masks.Question |= (ulong)Vector256.Equals(bytes, Vector256.Create((byte)'?')).ExtractMostSignificantBits() << shift;
+        masks.Tick |= (ulong)Vector256.Equals(bytes, Vector256.Create((byte)'`')).ExtractMostSignificantBits() << shift;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Classify(Vector128<byte> bytes, int shift, ref Masks masks)
+    {
+        var letters = Vector128.LessThanOrEqual((bytes | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)25));
+        masks.Space |= (ulong)Vector128.Equals(bytes, Vector128.Create((byte)' ')).ExtractMostSignificantBits() << shift;
+        masks.LineFeed |= (ulong)Vector128.Equals(bytes, Vector128.Create((byte)'\n')).ExtractMostSignificantBits() << shift;
+        masks.Printable |= (ulong)Vector128.LessThanOrEqual(bytes - Vector128.Create((byte)'!'), Vector128.Create((byte)('~' - '!'))).ExtractMostSignificantBits() << shift;
+        masks.Letter |= (ulong)letters.ExtractMostSignificantBits() << shift;
+        masks.Alphanumeric |= (ulong)(letters | Vector128.LessThanOrEqual(bytes - Vector128.Create((byte)'0'), Vector128.Create((byte)9))).ExtractMostSignificantBits() << shift;
+        masks.Question |= (ulong)Vector128.Equals(bytes, Vector128.Create((byte)'?')).ExtractMostSignificantBits() << shift;
+        masks.Tick |= (ulong)Vector128.Equals(bytes, Vector128.Create((byte)'`')).ExtractMostSignificantBits() << shift;
     }
 
     private static void TryPartLine(ReadOnlySpan<char> text, int lineStart, ref Scan scan)
@@ -566,9 +525,15 @@ public sealed class HeuristicDifficultyClassifier : IDifficultyClassifier
         }
 
         var rest = text[p..];
-        if (_byPrefix.TryGetValue(PrefixKey(rest), out var entries))
+        var key = PrefixKey(rest);
+        var last = _prefixEntries.Length - 1;
+        for (var slot = (int)((key * PrefixHashMultiplier) >> _prefixShift); _prefixEntries[slot] is { } entries; slot = (slot + 1) & last)
         {
-            Match(rest, entries, ref scan);
+            if (_prefixKeys[slot] == key)
+            {
+                Match(rest, entries, ref scan);
+                return;
+            }
         }
     }
 
@@ -640,6 +605,18 @@ public sealed class HeuristicDifficultyClassifier : IDifficultyClassifier
     }
 
     private sealed record Entry(string Text, int Kind, int Index);
+
+    // Character classes of one chunk, bit k for the chunk's character k.
+    private struct Masks
+    {
+        public ulong Space;
+        public ulong LineFeed;
+        public ulong Printable; // '!'..'~'
+        public ulong Letter; // ASCII
+        public ulong Alphanumeric; // ASCII
+        public ulong Question;
+        public ulong Tick;
+    }
 
     // What one pass found.
     private ref struct Scan(Span<ulong> seen)
