@@ -96,6 +96,14 @@ internal static class Descriptors
         DiagnosticSeverity.Error,
         "[RouteModel] chooses a model for the difficulty of the method's prompt: the parameter marked [Prompt], else its only string or ChatMessage-sequence parameter. With two candidates and no [Prompt], a [Prompt] on a parameter that is not a prompt, or [Prompt] on more than one parameter, no argument is classified and the route falls back to the first model call's user messages.");
 
+    public static readonly DiagnosticDescriptor PromptWithoutRouteModel = Create(
+        RuleIds.PromptWithoutRouteModel,
+        "[Prompt] has no effect without [RouteModel]",
+        "[Prompt] on parameter '{0}' of '{1}' has no effect: the method has no [RouteModel]; add [RouteModel] to route its model calls, or remove [Prompt]",
+        UsageCategory,
+        DiagnosticSeverity.Warning,
+        "[Prompt] marks the parameter whose argument [RouteModel] classifies to choose a model tier. On a method without [RouteModel] nothing reads it: no route is opened and every model call the method makes goes to the model it names. The method was probably meant to be routed.");
+
     private static DiagnosticDescriptor Create(
         string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description, params string[] customTags)
         => new(id, title, messageFormat, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md", customTags);

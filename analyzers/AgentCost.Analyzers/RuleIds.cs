@@ -29,4 +29,7 @@ public static class RuleIds
 
     /// <summary>A <c>[RouteModel]</c> method whose prompt parameter is ambiguous or invalid.</summary>
     public const string InvalidPromptParameter = "COST009";
+
+    /// <summary><c>[Prompt]</c> on a parameter of a method that has no <c>[RouteModel]</c>.</summary>
+    public const string PromptWithoutRouteModel = "COST010";
 }

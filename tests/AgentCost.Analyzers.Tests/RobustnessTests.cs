@@ -24,6 +24,7 @@ public sealed class RobustnessTests
                 ("/src/Loops.cs", Sources.Agent(string.Join("\n\n", COST001UnboundedAgentLoopTests.Unbounded.Select(row => Unmark((string)row[1]))))),
                 ("/src/Bounded.cs", Sources.Agent(string.Join("\n\n", COST001UnboundedAgentLoopTests.Bounded.Select(row => Unmark((string)row[1]))).Replace("partial class Agent", "partial class Agent2"))),
                 ("/src/Prompts.cs", Sources.Tools(string.Join("\n\n", COST009InvalidPromptParameterTests.Reported.Select(row => Unmark((string)row[1]))))),
+                ("/src/PromptsWithoutRoute.cs", Sources.Tools(string.Join("\n\n", COST010PromptWithoutRouteModelTests.Reported.Select(row => Unmark((string)row[1])))).Replace("public class Tools", "public class UnroutedTools")),
             ])
             .ToList();
 

@@ -33,6 +33,7 @@ internal sealed class KnownSymbols
 
         HasCachedAttribute = compilation.GetTypeByMetadataName("AgentCost.CachedAttribute") is not null;
         HasRouteModelAttribute = compilation.GetTypeByMetadataName("AgentCost.RouteModelAttribute") is not null;
+        HasPromptAttribute = compilation.GetTypeByMetadataName("AgentCost.PromptAttribute") is not null;
         HasAgentToolAttribute = compilation.GetTypeByMetadataName("AgentCost.AgentToolAttribute") is not null;
         HasAgentTaskAttribute = compilation.GetTypeByMetadataName("AgentCost.AgentTaskAttribute") is not null;
         HasDeterministicAttribute = compilation.GetTypeByMetadataName("AgentCost.DeterministicAttribute") is not null;
@@ -71,6 +72,8 @@ internal sealed class KnownSymbols
     public bool HasTokenBudgetAttribute => TokenBudgetAttribute is not null;
 
     public bool HasRouteModelAttribute { get; }
+
+    public bool HasPromptAttribute { get; }
 
     public bool HasAgentToolAttribute { get; }
 
