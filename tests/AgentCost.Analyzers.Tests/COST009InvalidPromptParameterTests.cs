@@ -155,10 +155,7 @@ public sealed class COST009InvalidPromptParameterTests
     {
         var compilation = AnalyzerRunner.Compile([("/src/Tools.cs", Sources.Tools(
             "[RouteModel] public Task<string> AskAsync(string question, string context) => Task.FromResult(question);"))]);
-        var (configured, options) = EditorConfigCompilation.Apply(compilation, ("/.editorconfig", "root = true\n\n[*.cs]\n" + setting + "\n"));
-        var diagnostics = await configured
-            .WithAnalyzers(AnalyzerRunner.All, new CompilationWithAnalyzersOptions(options, null, concurrentAnalysis: true, logAnalyzerExecutionTime: false))
-            .GetAnalyzerDiagnosticsAsync();
+        var diagnostics = await EditorConfigCompilation.AnalyzeAsync(compilation, "root = true\n\n[*.cs]\n" + setting + "\n");
 
         Assert.Equal(expected, Assert.Single(diagnostics, d => d.Id == "COST009").Severity);
     }
@@ -168,10 +165,7 @@ public sealed class COST009InvalidPromptParameterTests
     {
         var compilation = AnalyzerRunner.Compile([("/src/Tools.cs", Sources.Tools(
             "[RouteModel] public Task<string> AskAsync(string question, string context) => Task.FromResult(question);"))]);
-        var (configured, options) = EditorConfigCompilation.Apply(compilation, ("/.editorconfig", "root = true\n\n[*.cs]\ndotnet_diagnostic.COST009.severity = none\n"));
-        var diagnostics = await configured
-            .WithAnalyzers(AnalyzerRunner.All, new CompilationWithAnalyzersOptions(options, null, concurrentAnalysis: true, logAnalyzerExecutionTime: false))
-            .GetAnalyzerDiagnosticsAsync();
+        var diagnostics = await EditorConfigCompilation.AnalyzeAsync(compilation, "root = true\n\n[*.cs]\ndotnet_diagnostic.COST009.severity = none\n");
 
         Assert.DoesNotContain(diagnostics, d => d.Id == "COST009");
     }

@@ -82,11 +82,5 @@ public sealed class EditorConfigTests
         => RunAsync(AnalyzerRunner.Compile([(path, Sources.Agent(RunawayLoop))]), editorConfig);
 
     private static async Task<IReadOnlyList<Diagnostic>> RunAsync(Compilation compilation, string editorConfig)
-    {
-        var (configured, options) = EditorConfigCompilation.Apply(compilation, ("/.editorconfig", editorConfig));
-        var diagnostics = await configured
-            .WithAnalyzers(AnalyzerRunner.All, new CompilationWithAnalyzersOptions(options, null, concurrentAnalysis: true, logAnalyzerExecutionTime: false))
-            .GetAnalyzerDiagnosticsAsync();
-        return diagnostics;
-    }
+        => await EditorConfigCompilation.AnalyzeAsync(compilation, editorConfig);
 }

@@ -42,10 +42,6 @@ public sealed class SampleTests
             sources.Select(s => ("/src/" + Path.GetFileName(s.Path), s.Text)).Append(AnalyzerRunner.ImplicitUsings),
             OutputKind.ConsoleApplication);
         var editorConfig = "root = true\n\n[*.cs]\n" + (modelCallMethods is null ? string.Empty : "agentcost.model_call_methods = " + modelCallMethods + "\n");
-        var (configured, options) = EditorConfigCompilation.Apply(compilation, ("/.editorconfig", editorConfig));
-        var diagnostics = await configured
-            .WithAnalyzers(AnalyzerRunner.All, new CompilationWithAnalyzersOptions(options, null, true, false))
-            .GetAnalyzerDiagnosticsAsync();
-        return diagnostics;
+        return await EditorConfigCompilation.AnalyzeAsync(compilation, editorConfig);
     }
 }

@@ -22,6 +22,15 @@ public static class EditorConfigCompilation
             new AnalyzerOptions([], new ConfigOptionsProvider(results, set.GlobalConfigOptions)));
     }
 
+    /// <summary>Runs every AgentCost analyzer over <paramref name="compilation"/> with one <c>/.editorconfig</c> applied.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, string editorConfig)
+    {
+        var (configured, options) = Apply(compilation, ("/.editorconfig", editorConfig));
+        return await configured
+            .WithAnalyzers(AnalyzerRunner.All, new CompilationWithAnalyzersOptions(options, null, concurrentAnalysis: true, logAnalyzerExecutionTime: false))
+            .GetAnalyzerDiagnosticsAsync();
+    }
+
     private sealed class TreeOptions(ImmutableDictionary<SyntaxTree, AnalyzerConfigOptionsResult> results, AnalyzerConfigOptionsResult global)
         : SyntaxTreeOptionsProvider
     {
