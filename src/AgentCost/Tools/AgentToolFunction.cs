@@ -203,7 +203,6 @@ public abstract class AgentToolFunction : AIFunction
         AgentToolBinder<TTarget, TArgs> bind,
         Func<TArgs, ValueTask<TResult>> invoke) : AgentToolFunction(descriptor, options)
     {
-        private readonly bool _checkArgumentNames = options.UnmappedMemberHandling == JsonUnmappedMemberHandling.Disallow;
         private readonly ToolJson.ResultMarshaller<TResult> _results = new(options);
 
         protected override ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
@@ -211,11 +210,7 @@ public abstract class AgentToolFunction : AIFunction
             TArgs args;
             try
             {
-                if (_checkArgumentNames)
-                {
-                    CheckArgumentNames(arguments, JsonSerializerOptions, Descriptor.ArgumentNames, Name);
-                }
-
+                CheckArgumentNames(arguments, JsonSerializerOptions, Descriptor.ArgumentNames, Name);
                 args = bind(target, new AgentToolArguments(Name, arguments, JsonSerializerOptions, cancellationToken));
             }
             catch (ToolArgumentException exception)
