@@ -76,6 +76,16 @@ public sealed class COST006AnnotatedMethodAsDelegateTests
             """));
 
     [Fact]
+    public Task ReportsAToolClassThatListsItsOwnMethods()
+        => Verify.AnalyzeAsync("using System.Reflection;\n" + Sources.Tools(
+            """
+            [Cached, Description("Searches the library.")] public Task<string> SearchAsync(string query) => Task.FromResult(query);
+
+            public IList<AITool> AsTools()
+                => [.. GetType().GetMethods().Where(m => m.IsDefined(typeof(DescriptionAttribute))).Select(m => AIFunctionFactory.{|COST006:Create|}(m, this))];
+            """));
+
+    [Fact]
     public Task ReportsSemanticKernelPluginFromType()
         => Verify.AnalyzeAsync(Sources.Tools(
             "[Microsoft.SemanticKernel.KernelFunction, Cached] public string Lookup(string isbn) => isbn;",
@@ -225,6 +235,25 @@ public sealed class COST006AnnotatedMethodAsDelegateTests
             """
             AITool ToTool(MethodInfo method) => AIFunctionFactory.{|COST006:Create|}(method, tools);
             list.Add(ToTool(null!));
+            """
+        },
+        {
+            "Type.GetType by name",
+            "list.Add(AIFunctionFactory.{|COST006:Create|}(Type.GetType(\"Sample.Tools\")!.GetMethod(\"SearchAsync\")!, tools));"
+        },
+        {
+            "a List<MethodInfo> filled from GetMethods() and read with First",
+            """
+            var found = new List<MethodInfo>(typeof(Tools).GetMethods());
+            list.Add(AIFunctionFactory.{|COST006:Create|}(found.Where(m => m.Name.EndsWith("Async")).First(), tools));
+            """
+        },
+        {
+            "a List<MethodInfo> that methods are added to",
+            """
+            var found = new List<MethodInfo>();
+            found.Add(typeof(Tools).GetMethod(nameof(Tools.SearchAsync))!);
+            foreach (var m in found) list.Add(AIFunctionFactory.{|COST006:Create|}(m, tools));
             """
         },
         {

@@ -307,6 +307,25 @@ internal sealed class MethodLookups
                 }
 
                 break;
+            case IObjectCreationOperation creation:
+                // new List<MethodInfo>(methods), new List<MethodInfo> { a, b }
+                foreach (var argument in creation.Arguments)
+                {
+                    Trace(argument.Value, trail, results, depth + 1);
+                }
+
+                if (creation.Initializer is { } objectInitializer)
+                {
+                    foreach (var initializer in objectInitializer.Initializers)
+                    {
+                        if (initializer is IInvocationOperation { Arguments.Length: > 0 } add)
+                        {
+                            Trace(add.Arguments[0].Value, trail, results, depth + 1);
+                        }
+                    }
+                }
+
+                break;
             case ICollectionExpressionOperation collection:
                 foreach (var element in collection.Elements)
                 {
@@ -601,7 +620,8 @@ internal sealed class MethodLookups
             return _types[local] = types.ToImmutable();
         }
 
-        // var m = ...; m = ...; foreach (var m in ...): a foreach variable holds the elements of its collection.
+        // var m = ...; m = ...; foreach (var m in ...): a foreach variable holds the elements of its collection, a list
+        // what is added to it.
         private static Dictionary<ILocalSymbol, List<IOperation>> CollectAssignments(IOperation root)
         {
             var assignments = new Dictionary<ILocalSymbol, List<IOperation>>(SymbolEqualityComparer.Default);
@@ -617,6 +637,11 @@ internal sealed class MethodLookups
                         break;
                     case IForEachLoopOperation { LoopControlVariable: IVariableDeclaratorOperation variable } loop:
                         Add(assignments, variable.Symbol, loop.Collection);
+                        break;
+                    case IInvocationOperation { TargetMethod.Name: "Add" or "AddRange" or "Insert" or "InsertRange", Instance: ILocalReferenceOperation list } fill
+                        when fill.Arguments.Length > 0:
+                        // methods.Add(m): the list holds what is added to it.
+                        Add(assignments, list.Local, fill.Arguments[fill.Arguments.Length - 1].Value);
                         break;
                 }
             }
