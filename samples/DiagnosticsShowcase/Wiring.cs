@@ -1,4 +1,6 @@
+using System.Reflection;
 using AgentCost;
+using Microsoft.Extensions.AI;
 
 namespace DiagnosticsShowcase;
 
@@ -23,4 +25,10 @@ public static class Wiring
 {
     // COST006: calls through the delegate skip the interceptor. Fix: q => tools.SearchAsync(q).
     public static Func<string, Task<string>> Search(SearchTools tools) => tools.SearchAsync;
+
+    // COST006: a tool list built by reflection calls SearchAsync through its MethodInfo, never cached.
+    // Fix: AIFunctionFactory.Create(tools.SearchAsync), or [AgentTool] and SearchToolsAgentTools.Create(tools).
+    public static IList<AITool> ToolsByReflection(SearchTools tools)
+        => [.. typeof(SearchTools).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Select(method => AIFunctionFactory.Create(method, tools))];
 }

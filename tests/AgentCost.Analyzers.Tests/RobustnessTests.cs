@@ -24,6 +24,7 @@ public sealed class RobustnessTests
                 ("/src/Loops.cs", Sources.Agent(string.Join("\n\n", COST001UnboundedAgentLoopTests.Unbounded.Select(row => Unmark((string)row[1]))))),
                 ("/src/Bounded.cs", Sources.Agent(string.Join("\n\n", COST001UnboundedAgentLoopTests.Bounded.Select(row => Unmark((string)row[1]))).Replace("partial class Agent", "partial class Agent2"))),
                 ("/src/Prompts.cs", Sources.Tools(string.Join("\n\n", COST009InvalidPromptParameterTests.Reported.Select(row => Unmark((string)row[1]))))),
+                ("/src/Reflection.cs", Unmark(COST006AnnotatedMethodAsDelegateTests.ReflectionShapes()).Replace("namespace Sample;", "namespace Sample.Reflected;")),
                 ("/src/PromptsWithoutRoute.cs", Sources.Tools(string.Join("\n\n", COST010PromptWithoutRouteModelTests.Reported.Select(row => Unmark((string)row[1])))).Replace("public class Tools", "public class UnroutedTools")),
             ])
             .ToList();
@@ -46,6 +47,54 @@ public sealed class RobustnessTests
         }
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine + Environment.NewLine, failures.Take(3)));
+    }
+
+    // Reflection half-typed: the lookups and factory calls COST006 follows back, with their pieces missing or circular.
+    public static TheoryData<string> IncompleteReflection =>
+    [
+        "var m = typeof(Tools).GetMethod(",
+        "var m = typeof(Tools).GetMethod(null!); list.Add(AIFunctionFactory.Create(m!, tools));",
+        "foreach (var m in typeof().GetMethods()) list.Add(AIFunctionFactory.Create(m, tools));",
+        "foreach (var m in typeof(Missing).GetMethods()) list.Add(AIFunctionFactory.Create(m, tools));",
+        "list.Add(AIFunctionFactory.Create(typeof(Tools).GetMethod(\"SearchAsync\")!, ));",
+        "list.Add(AIFunctionFactory.Create(, tools));",
+        "foreach (var m in ) list.Add(AIFunctionFactory.Create(m, tools));",
+        "var m = m; list.Add(AIFunctionFactory.Create(m, tools));",
+        "MethodInfo a = null!, b = a; a = b; list.Add(AIFunctionFactory.Create(a, tools));",
+        "Type t = typeof(Tools), u = t; t = u; list.Add(AIFunctionFactory.Create(t.GetMethod(\"SearchAsync\")!, tools));",
+        "list.Add(AIFunctionFactory.Create(Delegate.CreateDelegate(typeof(Func<string, Task<string>>), tools, )));",
+        "list.Add(AIFunctionFactory.Create(Delegate.CreateDelegate(typeof(Func<string, Task<string>>), null, \"SearchAsync\")));",
+        "_ = typeof(Tools).GetMethods(BindingFlags.);",
+        "_ = typeof(Tools).GetTypeInfo().;",
+        "_ = tools.GetType().GetMethod(nameof());",
+        "var ms = typeof(Tools).GetMethods()[; list.Add(AIFunctionFactory.Create(ms, tools));",
+        "_ = typeof(List<>).GetMethods(); _ = typeof(Dictionary<,>).GetMethod(\"Add\");",
+        "list.Add(AIFunctionFactory.Create(default(MethodInfo)!, tools));",
+        "list.Add(AIFunctionFactory.Create(typeof(Tools).GetMethods().Select(m => m).Where(x => ).First(), tools));",
+        "list.Add(AIFunctionFactory.Create(Type.GetType(\"Sample.Tools\")!.GetMethod(\"SearchAsync\")!, tools));",
+        "list.Add(AIFunctionFactory.Create(Type.GetType(\", ,\")!.GetMethod(\"\")!, tools));",
+        "list.Add(AIFunctionFactory.Create((typeof(Tools).GetMethod(\"SearchAsync\") ?? throw new Exception())?.CreateDelegate<>(tools)));",
+    ];
+
+    [Theory]
+    [MemberData(nameof(IncompleteReflection))]
+    public async Task NoAnalyzerThrowsOnIncompleteReflection(string body)
+    {
+        var source = "using System.Reflection;\n" + Sources.Tools(
+            "[Cached, Description(\"Searches.\")] public Task<string> SearchAsync(string query) => Task.FromResult(query);",
+            $$"""
+            public static class Use
+            {
+                public static void Run(Tools tools, List<AITool> list)
+                {
+                    {{body}}
+                }
+            }
+            """);
+
+        var (_, exceptions) = await AnalyzerRunner.RunAsync(AnalyzerRunner.Compile(source));
+
+        Assert.Empty(exceptions);
     }
 
     private static string DeleteRandomTokens(string text, Random random, int count)

@@ -28,6 +28,15 @@ public sealed class SampleTests
     }
 
     [Fact]
+    public async Task ShowcaseFiresCost006ForAToolListBuiltByReflection()
+    {
+        var diagnostics = await AnalyzeAsync("samples/DiagnosticsShowcase", "DiagnosticsShowcase.LlmGateway.SendAsync");
+
+        Assert.Contains(diagnostics, d => d.Id == "COST006"
+            && d.GetMessage().StartsWith("AIFunctionFactory.Create builds this tool from a method found by reflection (GetMethods on 'SearchTools')", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ResearchAgentIsClean()
     {
         var diagnostics = await AnalyzeAsync("samples/ResearchAgent", modelCallMethods: null);
