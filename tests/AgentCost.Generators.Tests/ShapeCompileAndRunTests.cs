@@ -80,6 +80,115 @@ public sealed class ShapeCompileAndRunTests
     }
 
     [Fact]
+    public async Task NearlyParameterlessShapesCompileAndRunTheirPolicy()
+    {
+        // Methods whose packed arguments are empty or hold no key, in containers other than a class, and tools whose
+        // parameters are all bound from the invocation rather than the model's arguments.
+        var output = await RunAsync(""""
+            using System;
+            using System.Collections.Generic;
+            using System.Text.Json;
+            using System.Threading;
+            using System.Threading.Tasks;
+            using AgentCost;
+            using AgentCost.Hosting;
+            using Microsoft.Extensions.AI;
+
+            public static class Runs
+            {
+                public static readonly Dictionary<string, int> Count = new();
+
+                public static string Hit(string name)
+                {
+                    Count[name] = Count.GetValueOrDefault(name) + 1;
+                    return name;
+                }
+            }
+
+            public static class Extensions
+            {
+                [Cached] public static string Shout(this string text) => Runs.Hit("Shout") + text;
+            }
+
+            public interface IClock
+            {
+                [Cached] static string Zone() => Runs.Hit("Zone");
+            }
+
+            public struct Constants
+            {
+                [Cached] public static int Answer() => Runs.Hit("Answer").Length;
+            }
+
+            public class Box<T>
+            {
+                [Cached] public static string Name() => Runs.Hit("Name" + typeof(T).Name);
+
+                public sealed class Inner
+                {
+                    [Cached] public static string Nested() => Runs.Hit("Nested" + typeof(T).Name);
+                }
+            }
+
+            public static class Tools
+            {
+                [AgentTool] [Cached] public static Task<string> TokenOnly(CancellationToken cancellationToken) => Task.FromResult(Runs.Hit("TokenOnly"));
+                [AgentTool] [Cached] public static string ServicesOnly([NotCacheKey] IServiceProvider? services = null) => Runs.Hit("ServicesOnly");
+                [AgentTool] [Cached] public static string ArgumentsOnly(AIFunctionArguments arguments) => Runs.Hit("ArgumentsOnly");
+                [AgentTool] [TokenBudget(5000)] public static Task Nothing() { Runs.Hit("Nothing" + AgentCost.Budgets.TokenBudget.Current?.Total); return Task.CompletedTask; }
+                [Cached] public static string Params(params int[] values) => Runs.Hit("Params");
+                [Cached] public static string Optional(int value = 1) => Runs.Hit("Optional");
+                [Cached] public static string NotKey([NotCacheKey] string traceId) => Runs.Hit("NotKey");
+            }
+
+            public static class Program
+            {
+                public static async Task<string> Run()
+                {
+                    using var runtime = AgentCostRuntime.Create();
+                    using var scope = AgentCostRuntime.Use(runtime);
+                    var none = new AIFunctionArguments();
+                    for (var i = 0; i < 2; i++)
+                    {
+                        "a".Shout();
+                        Extensions.Shout("a");
+                        IClock.Zone();
+                        Constants.Answer();
+                        Box<int>.Name();
+                        Box<string>.Name();
+                        Box<int>.Inner.Nested();
+                        await Tools.TokenOnly(CancellationToken.None);
+                        Tools.Params();
+                        Tools.Optional();
+                        Tools.Optional(1);
+                        Tools.NotKey("trace" + i);
+                        foreach (var function in ToolsAgentTools.Create())
+                        {
+                            await function.InvokeAsync(none);
+                        }
+
+                        await AIFunctionFactory.Create(Tools.TokenOnly).InvokeAsync(none);
+                        await AIFunctionFactory.Create(Tools.Nothing, "nothing").InvokeAsync(none);
+                        await AIFunctionFactory.Create(IClock.Zone).InvokeAsync(none);
+                        await AIFunctionFactory.Create(Box<int>.Name, new AIFunctionFactoryOptions { Name = "name" }).InvokeAsync(none);
+                    }
+
+                    var schema = JsonSerializer.Serialize(ToolsAgentTools.Create()[3].JsonSchema);
+                    var counts = string.Join(" ", System.Linq.Enumerable.Select(
+                        System.Linq.Enumerable.OrderBy(Runs.Count, p => p.Key, StringComparer.Ordinal), p => $"{p.Key}={p.Value}"));
+                    return counts + " " + schema;
+                }
+            }
+            """");
+
+        Assert.Equal(
+            "Answer=1 ArgumentsOnly=1 NameInt32=1 NameString=1 NestedInt32=1 NotKey=1 Nothing5000=4 Optional=1 Params=1 " +
+            "ServicesOnly=1 Shout=1 TokenOnly=1 Zone=1 " +
+            """{"type":"object","properties":{}}""",
+            output);
+    }
+
+    [Fact]
     public async Task ShapesTheAnalyzersRejectGetNoGeneratedCodeAndRunUnchanged()
     {
         // COST004: no result to cache. COST008: a private method, a by-reference return or parameter, a ref struct
@@ -197,6 +306,16 @@ public sealed class ShapeCompileAndRunTests
         Assert.Null(run.Result.Exception);
         Assert.Empty(run.CompilationProblems);
         Assert.Equal("Shapes.Ambiguous|;Shapes.NotAPrompt|;Shapes.NotAPrompt|;", await ProgramRunner.RunAsync(run.OutputCompilation));
+    }
+
+    private static async Task<string> RunAsync(string source)
+    {
+        var compilation = GeneratorHarness.CreateCompilation(source);
+        Assert.Empty(await AgentCostAnalyzers.GetErrorsAsync(compilation));
+        var run = GeneratorHarness.Run(compilation);
+        Assert.Null(run.Result.Exception);
+        Assert.True(run.CompilationProblems.Count == 0, string.Join(Environment.NewLine, run.CompilationProblems) + Environment.NewLine + run.AllGeneratedText);
+        return await ProgramRunner.RunAsync(run.OutputCompilation);
     }
 
     /// <summary>One method: its arity, whether it is static, what it returns and whether it is generic.</summary>
