@@ -58,16 +58,7 @@ public sealed class ShapeCompileAndRunTests
     public async Task EveryAcceptedShapeCompilesAndRunsItsPolicy(Path path, Policy policy)
     {
         var shapes = Shapes(path, policy);
-        var compilation = GeneratorHarness.CreateCompilation(Source(shapes, path, policy));
-        Assert.Empty(await AgentCostAnalyzers.GetErrorsAsync(compilation));
-
-        var run = GeneratorHarness.Run(compilation);
-
-        Assert.Null(run.Result.Exception);
-        Assert.Empty(run.Result.Diagnostics);
-        Assert.True(run.CompilationProblems.Count == 0, string.Join(Environment.NewLine, run.CompilationProblems) + Environment.NewLine + run.AllGeneratedText);
-
-        var output = await ProgramRunner.RunAsync(run.OutputCompilation);
+        var output = await RunAsync(Source(shapes, path, policy));
 
         var expected = string.Join("\n", shapes.Select(shape => Expected(shape, policy)));
         if (policy == Policy.AgentTask)
@@ -312,10 +303,7 @@ public sealed class ShapeCompileAndRunTests
     {
         var compilation = GeneratorHarness.CreateCompilation(source);
         Assert.Empty(await AgentCostAnalyzers.GetErrorsAsync(compilation));
-        var run = GeneratorHarness.Run(compilation);
-        Assert.Null(run.Result.Exception);
-        Assert.True(run.CompilationProblems.Count == 0, string.Join(Environment.NewLine, run.CompilationProblems) + Environment.NewLine + run.AllGeneratedText);
-        return await ProgramRunner.RunAsync(run.OutputCompilation);
+        return await ProgramRunner.GenerateAndRunAsync(compilation);
     }
 
     /// <summary>One method: its arity, whether it is static, what it returns and whether it is generic.</summary>
