@@ -180,6 +180,57 @@ public sealed class ShapeCompileAndRunTests
     }
 
     [Fact]
+    public async Task ParametersNamedLikeTheGeneratedCodesOwnNamesCompileAndRun()
+    {
+        // The names the interceptors and tool functions use for their own parameters and lambdas, and keywords.
+        var output = await RunAsync(""""
+            using System.Collections.Generic;
+            using System.Text.Json;
+            using System.Threading.Tasks;
+            using AgentCost;
+            using AgentCost.Hosting;
+            using Microsoft.Extensions.AI;
+
+            public class Tools
+            {
+                public int Runs;
+
+                [AgentTool] [Cached]
+                public string Names(string args, string key, string target, string arguments, string method, string @this, string @class, string global, string value)
+                    => (++Runs) + args + key + target + arguments + method + @this + @class + global + value;
+
+                [AgentTool] [Cached]
+                public static string More(string name, string description, string serializerOptions, string options, string cancellationToken, string services, string instance, string @this0)
+                    => name + description + serializerOptions + options + cancellationToken + services + instance + @this0;
+            }
+
+            public static class Program
+            {
+                public static async Task<string> Run()
+                {
+                    using var runtime = AgentCostRuntime.Create();
+                    using var scope = AgentCostRuntime.Use(runtime);
+                    var tools = new Tools();
+                    var results = new List<string?>();
+                    for (var i = 0; i < 2; i++)
+                    {
+                        results.Add(tools.Names("a", "b", "c", "d", "e", "f", "g", "h", "i"));
+                        results.Add(Tools.More("a", "b", "c", "d", "e", "f", "g", "h"));
+                    }
+
+                    var json = """{"args":"a","key":"b","target":"c","arguments":"d","method":"e","this":"f","class":"g","global":"h","value":"i"}""";
+                    var arguments = new AIFunctionArguments(JsonSerializer.Deserialize<Dictionary<string, object?>>(json)!);
+                    results.Add((await ToolsAgentTools.Create(tools)[0].InvokeAsync(arguments))?.ToString());
+                    results.Add((await AIFunctionFactory.Create(tools.Names).InvokeAsync(arguments))?.ToString());
+                    return string.Join(" ", results) + " runs=" + tools.Runs;
+                }
+            }
+            """");
+
+        Assert.Equal("1abcdefghi abcdefgh 1abcdefghi abcdefgh 1abcdefghi 1abcdefghi runs=1", output);
+    }
+
+    [Fact]
     public async Task ShapesTheAnalyzersRejectGetNoGeneratedCodeAndRunUnchanged()
     {
         // COST004: no result to cache. COST008: a private method, a by-reference return or parameter, a ref struct
