@@ -73,6 +73,25 @@ public sealed partial class InterceptorGenerator
                 WriteDescriptors(writer, i, type.Tools[i]);
             }
 
+            WriteReaders(writer, type);
+            WriteCreate(writer, type);
+            writer.CloseBlock();
+            if (hasNamespace)
+            {
+                writer.CloseBlock();
+            }
+
+            return writer.ToString();
+        }
+
+        // Tools whose parameters all come from the invocation (or that have none) read no arguments.
+        private static void WriteReaders(SourceWriter writer, ToolType type)
+        {
+            if (!type.Tools.Any(t => t.Parameters.Any(p => p.Binding == ToolBinding.Argument)))
+            {
+                return;
+            }
+
             writer.WriteLine("#nullable disable");
             for (var i = 0; i < type.Tools.Count; i++)
             {
@@ -88,14 +107,6 @@ public sealed partial class InterceptorGenerator
 
             writer.WriteLine("#nullable enable");
             writer.WriteLine();
-            WriteCreate(writer, type);
-            writer.CloseBlock();
-            if (hasNamespace)
-            {
-                writer.CloseBlock();
-            }
-
-            return writer.ToString();
         }
 
         private static void WriteDescriptors(SourceWriter writer, int index, ToolMethod tool)

@@ -93,6 +93,32 @@ public sealed class ToolSnapshotTests
         }
         """);
 
+    [Fact]
+    public void ParameterlessStaticMethods() => Verify("""
+        using System.Threading.Tasks;
+        using AgentCost;
+        using Microsoft.Extensions.AI;
+
+        namespace Sample;
+
+        public static class Clock
+        {
+            [AgentTool]
+            public static string CurrentTimezone() => "UTC";
+
+            [AgentTool]
+            [AgentTask]
+            public static Task TickAsync() => Task.CompletedTask;
+
+            [Cached]
+            public static int AnswerToEverything() => 42;
+
+            public static AIFunction Answer() => AIFunctionFactory.Create(AnswerToEverything);
+
+            public static int Twice() => AnswerToEverything() + AnswerToEverything();
+        }
+        """);
+
     private static void Verify(string source, [System.Runtime.CompilerServices.CallerMemberName] string name = "")
     {
         var run = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(source));

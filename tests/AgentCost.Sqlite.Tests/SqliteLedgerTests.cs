@@ -156,4 +156,26 @@ public sealed class SqliteLedgerTests
         Assert.StartsWith("AgentCost:Ledger:Sqlite:MaxBatchSize must be positive, but was 0.", error.Message, StringComparison.Ordinal);
         Assert.StartsWith("AgentCost:Ledger:Sqlite:ConnectionString must be set", Assert.Throws<ArgumentException>(() => new SqliteSpendLedger(" ")).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_report_right_after_awaited_AgentTask_methods_has_every_task()
+    {
+        using var database = new TempDatabase();
+        await using var ledger = new SqliteSpendLedger(database.ConnectionString);
+        using var runtime = AgentCostRuntime.Create(ledger: ledger);
+        using var scope = AgentCostRuntime.Use(runtime);
+        var method = new AgentCost.Interception.AgentMethod("Agent", "Answer", ["System.Boolean"], ["fail"], task: new AgentCost.Interception.TaskPolicy("answer"));
+
+        // The batched writer commits after the calls return unless they wait for it.
+        for (var i = 0; i < 3; i++)
+        {
+            await AgentCost.Interception.AgentMethodInvoker.InvokeAsync(method, false, null, static async _ => { await Task.Yield(); return 1; }, default);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => AgentCost.Interception.AgentMethodInvoker.InvokeTaskAsync(
+                method, true, static _ => Task.FromException(new InvalidOperationException("no answer"))));
+
+            var report = await runtime.Spending.GetReportAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1));
+            var answer = Assert.Single(report.Tasks);
+            Assert.Equal((2 * (i + 1), i + 1, i + 1), (answer.Tasks, answer.Succeeded, answer.Failed));
+        }
+    }
 }

@@ -17,7 +17,9 @@ namespace AgentCost.Interception;
 /// them; a hit spends no tokens and only opens and closes them (a task it ends succeeds at no cost).</para>
 /// <para>The method context is set only where the method runs: around the call of a method that is not cached, and
 /// inside the cache's factory for a miss of a cached one. A hit, which runs nothing, pays nothing for it.</para>
-/// <para>A task succeeds when the method returns (or its task completes) and fails when it throws.</para>
+/// <para>A task succeeds when the method returns (or its task completes) and fails when it throws. The call returns (or
+/// its task completes) only once the ledger has stored the task, so a report taken next has it; a ledger that fails is
+/// logged and does not fail the call.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class AgentMethodInvoker
@@ -65,7 +67,7 @@ public static class AgentMethodInvoker
         }
         finally
         {
-            task?.Dispose();
+            EndTask(task);
         }
     }
 
@@ -150,7 +152,7 @@ public static class AgentMethodInvoker
         finally
         {
             AgentCallContext.Exit(method, previous);
-            task?.Dispose();
+            EndTask(task);
         }
     }
 
@@ -178,7 +180,10 @@ public static class AgentMethodInvoker
             }
             finally
             {
-                task?.Dispose();
+                if (task is not null)
+                {
+                    await task.EndAsync().ConfigureAwait(false);
+                }
             }
         }
     }
@@ -207,7 +212,10 @@ public static class AgentMethodInvoker
             }
             finally
             {
-                task?.Dispose();
+                if (task is not null)
+                {
+                    await task.EndAsync().ConfigureAwait(false);
+                }
             }
         }
     }
@@ -228,7 +236,10 @@ public static class AgentMethodInvoker
         }
         finally
         {
-            task?.Dispose();
+            if (task is not null)
+            {
+                await task.EndAsync().ConfigureAwait(false);
+            }
         }
     }
 
@@ -256,6 +267,22 @@ public static class AgentMethodInvoker
         finally
         {
             AgentCallContext.Exit(method, previous);
+        }
+    }
+
+    // A synchronous method stays synchronous: it waits for the ledger as an awaited one does, so that a report taken
+    // after it returns has its task. Only a ledger that stores in the background leaves this pending.
+    private static void EndTask(AgentTask? task)
+    {
+        if (task is null)
+        {
+            return;
+        }
+
+        var pending = task.EndAsync();
+        if (!pending.IsCompletedSuccessfully)
+        {
+            pending.AsTask().GetAwaiter().GetResult();
         }
     }
 

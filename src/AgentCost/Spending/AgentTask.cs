@@ -97,6 +97,13 @@ public sealed class AgentTask : IDisposable, IAsyncDisposable
     /// <returns>A task that completes when the row is stored.</returns>
     public ValueTask DisposeAsync() => End() is { } record ? _runtime.Spending.RecordTask(record, wait: true) : ValueTask.CompletedTask;
 
+    /// <summary>
+    /// Ends the task like <see cref="Dispose"/>, and waits until the ledger has stored it, so that a report taken once the
+    /// caller goes on has it; a ledger that fails is logged, as by <see cref="Dispose"/>, and not thrown.
+    /// </summary>
+    /// <returns>A task that completes when the row is stored or its failure logged.</returns>
+    internal ValueTask EndAsync() => End() is { } record ? _runtime.Spending.RecordTask(record, wait: true, logFailure: true) : ValueTask.CompletedTask;
+
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}: {Outcome}, {Calls} calls, {Money.Format(Cost)}");
 

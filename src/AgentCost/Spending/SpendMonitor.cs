@@ -340,26 +340,50 @@ public sealed partial class SpendMonitor
         return ValueTask.CompletedTask;
     }
 
-    internal ValueTask RecordTask(TaskRecord record, bool wait)
+    /// <summary>Stores an ended task in the ledger.</summary>
+    /// <param name="record">The task.</param>
+    /// <param name="wait">Whether the returned task waits until the ledger has stored it.</param>
+    /// <param name="logFailure">
+    /// Whether a ledger that fails is logged rather than thrown while waiting: the work the task measured has ended, and
+    /// its caller's outcome is the work's, not the ledger's. Without <paramref name="wait"/>, failures are always logged.
+    /// </param>
+    internal ValueTask RecordTask(TaskRecord record, bool wait, bool logFailure = false)
     {
         ValueTask pending;
         try
         {
             pending = Ledger.AppendTaskAsync(record);
         }
-        catch (Exception exception) when (!wait)
+        catch (Exception exception) when (!wait || logFailure)
         {
             Log.LedgerFailed(_logger, exception);
             return ValueTask.CompletedTask;
         }
 
-        if (wait || pending.IsCompletedSuccessfully)
+        if (pending.IsCompletedSuccessfully || (wait && !logFailure))
         {
             return pending;
         }
 
+        if (wait)
+        {
+            return LogFailureAsync(pending);
+        }
+
         Observe(pending.AsTask());
         return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask LogFailureAsync(ValueTask pending)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            Log.LedgerFailed(_logger, exception);
+        }
     }
 
     /// <summary>A <c>[Cached]</c> hit of <paramref name="method"/> replaced model calls that cost <paramref name="units"/> on the miss.</summary>

@@ -10,6 +10,20 @@ namespace AgentCost.Generators.Tests.Infrastructure;
 /// </summary>
 internal static class ProgramRunner
 {
+    /// <summary>
+    /// Runs the generator on <paramref name="compilation"/>, checks that it neither threw nor reported (user errors are
+    /// analyzer rules) and that its output compiles
+    /// without a warning (showing the generated files when it does not), and runs the program.
+    /// </summary>
+    public static Task<string> GenerateAndRunAsync(Compilation compilation)
+    {
+        var run = GeneratorHarness.Run(compilation);
+        Assert.Null(run.Result.Exception);
+        Assert.Empty(run.Result.Diagnostics);
+        Assert.True(run.CompilationProblems.Count == 0, string.Join(Environment.NewLine, run.CompilationProblems) + Environment.NewLine + run.AllGeneratedText);
+        return RunAsync(run.OutputCompilation);
+    }
+
     public static async Task<string> RunAsync(Compilation compilation, params byte[][] libraries)
     {
         using var stream = new MemoryStream();
