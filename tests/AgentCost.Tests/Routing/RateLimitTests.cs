@@ -140,15 +140,11 @@ public class RateLimitTests
         Assert.Equal(2, seen.Count);
     }
 
+    // Limits that 60 one-second periods do not divide, and the edges.
+    public static TheoryData<int> AwkwardLimits => [1, 7, 59, 61, 90, 119, 1000, 1_000_000];
+
     [Theory]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(59)]
-    [InlineData(61)]
-    [InlineData(90)]
-    [InlineData(119)]
-    [InlineData(1000)]
-    [InlineData(1_000_000)]
+    [MemberData(nameof(AwkwardLimits))]
     public void Every_minute_admits_exactly_the_requests_per_minute(int limit)
     {
         using var limiter = new DeploymentRateLimiter("simple/m", requestsPerMinute: limit, tokensPerMinute: null, queueLimit: 0, waitTimeout: TimeSpan.Zero, _time);
@@ -168,14 +164,7 @@ public class RateLimitTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(7)]
-    [InlineData(59)]
-    [InlineData(61)]
-    [InlineData(90)]
-    [InlineData(119)]
-    [InlineData(1000)]
-    [InlineData(1_000_000)]
+    [MemberData(nameof(AwkwardLimits))]
     public async Task Every_minute_admits_exactly_the_tokens_per_minute(int limit)
     {
         using var limiter = new DeploymentRateLimiter("simple/m", requestsPerMinute: null, tokensPerMinute: limit, queueLimit: 0, waitTimeout: TimeSpan.Zero, _time);
