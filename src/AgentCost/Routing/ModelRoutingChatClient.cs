@@ -25,10 +25,12 @@ public sealed class ModelRoutingChatClient : DelegatingChatClient
     /// <param name="innerClient">The client of deployments without a client key.</param>
     /// <param name="router">The routing state.</param>
     /// <param name="services">Where keyed clients are resolved; <see langword="null"/> when no deployment has a client key.</param>
+    /// <exception cref="InvalidOperationException">A <c>FunctionInvokingChatClient</c> sits inside this client: the pipeline is in the wrong order.</exception>
     public ModelRoutingChatClient(IChatClient innerClient, ModelRouter router, IServiceProvider? services = null)
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(router);
+        AgentCost.ChatClients.PipelineOrder.CheckRoutingLayer(innerClient);
         _router = router;
         _services = services;
     }
