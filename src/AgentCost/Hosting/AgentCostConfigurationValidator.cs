@@ -31,7 +31,7 @@ internal sealed class AgentCostConfigurationValidator(IServiceProvider services)
         {
             for (var i = 0; i < (options?.Deployments?.Count ?? 0); i++)
             {
-                if (options!.Deployments[i]?.ClientKey is { Length: > 0 } key && !string.IsNullOrWhiteSpace(key)
+                if (options!.Deployments[i]?.ClientKey is { } key && !string.IsNullOrWhiteSpace(key)
                     && !(keyed?.IsKeyedService(typeof(IChatClient), key) ?? services.GetKeyedService<IChatClient>(key) is not null))
                 {
                     failures.Add($"AgentCost:Routing:Tiers:{tier}:Deployments:{i}:ClientKey '{key}' names a keyed IChatClient that is not registered: register it with services.AddKeyedChatClient(\"{key}\", ...), or remove the ClientKey to use the pipeline's own client.");
