@@ -1,3 +1,4 @@
+using AgentCost.Hosting;
 using AgentCost.Spending;
 using AgentCost.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -9,9 +10,13 @@ namespace Microsoft.Extensions.DependencyInjection;
 /// <summary>Registers the SQLite spend ledger.</summary>
 public static class SqliteLedgerServiceCollectionExtensions
 {
+    // The section's path below the AgentCost section (SqliteSpendLedgerOptions.SectionName in full).
+    private const string LedgerSection = "Ledger:Sqlite";
+
     /// <summary>
-    /// Makes the AgentCost spend ledger a SQLite file: settings from the <c>AgentCost:Ledger:Sqlite</c> configuration
-    /// section (when an <see cref="IConfiguration"/> is registered), then <paramref name="configure"/>. Replaces the
+    /// Makes the AgentCost spend ledger a SQLite file: settings from the <c>Ledger:Sqlite</c> section below the AgentCost
+    /// section (<c>AgentCost:Ledger:Sqlite</c> of the registered <see cref="IConfiguration"/>, or of the configuration
+    /// given to <c>AddAgentCost(configuration)</c>), then <paramref name="configure"/>. Replaces the
     /// in-memory ledger whether it is called before or after <c>AddAgentCost()</c>.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -21,10 +26,15 @@ public static class SqliteLedgerServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.RemoveAll<ISpendLedger>();
+        services.AddSingleton(new AgentCostSectionRegistration(LedgerSection, typeof(SqliteSpendLedgerOptions)));
         services.AddSingleton<ISpendLedger>(provider =>
         {
             var options = new SqliteSpendLedgerOptions();
-            provider.GetService<IConfiguration>()?.GetSection(SqliteSpendLedgerOptions.SectionName).Bind(options);
+            if (provider.GetAgentCostConfiguration() is { } agentCost)
+            {
+                agentCost.GetSection(LedgerSection).Bind(options);
+            }
+
             configure?.Invoke(options);
             return new SqliteSpendLedger(options, provider.GetService<ILoggerFactory>()?.CreateLogger<SqliteSpendLedger>());
         });

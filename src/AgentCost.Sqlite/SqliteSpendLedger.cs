@@ -77,20 +77,42 @@ public sealed partial class SqliteSpendLedger : ISpendLedger, IAsyncDisposable, 
     /// <param name="options">The settings.</param>
     /// <param name="logger">Where write failures are logged.</param>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
-    /// <exception cref="SqliteException">The database cannot be opened or is not a ledger.</exception>
+    /// <exception cref="InvalidOperationException">The database cannot be opened or is not a ledger; the message names the setting and the file.</exception>
     public SqliteSpendLedger(SqliteSpendLedgerOptions options, ILogger<SqliteSpendLedger>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _connectionString = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = false }.ToString();
+        SqliteConnectionStringBuilder builder;
+        try
+        {
+            builder = new SqliteConnectionStringBuilder(options.ConnectionString) { Pooling = false };
+        }
+        catch (ArgumentException exception)
+        {
+            throw new ArgumentException($"{SqliteSpendLedgerOptions.SectionName}:ConnectionString is not a SQLite connection string: {exception.Message}", nameof(options), exception);
+        }
+
+        _connectionString = builder.ToString();
         _connection = new SqliteConnection(_connectionString);
-        _connection.Open();
-        Execute(_connection, "PRAGMA journal_mode = WAL;");
-        Execute(_connection, options.Synchronous == SqliteSynchronousMode.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
-        Execute(_connection, "PRAGMA busy_timeout = 5000;");
-        Execute(_connection, Schema);
+        try
+        {
+            _connection.Open();
+            Execute(_connection, "PRAGMA journal_mode = WAL;");
+            Execute(_connection, options.Synchronous == SqliteSynchronousMode.Full ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;");
+            Execute(_connection, "PRAGMA busy_timeout = 5000;");
+            Execute(_connection, Schema);
+        }
+        catch (SqliteException exception)
+        {
+            _connection.Dispose();
+            throw new InvalidOperationException(
+                $"The SQLite spend ledger cannot open '{builder.DataSource}', set by {SqliteSpendLedgerOptions.SectionName}:ConnectionString: {exception.Message} "
+                + "Check that its directory exists and is writable and that the file is a SQLite database, or set another path.",
+                exception);
+        }
+
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(options.QueueCapacity)
         {
             SingleReader = true,

@@ -178,4 +178,46 @@ public sealed class SqliteLedgerTests
             Assert.Equal((2 * (i + 1), i + 1, i + 1), (answer.Tasks, answer.Succeeded, answer.Failed));
         }
     }
+
+    [Fact]
+    public async Task An_unwritable_database_path_fails_at_start_naming_the_setting_and_the_path()
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "agentcost-missing-" + Guid.NewGuid().ToString("N"), "no", "spend.db");
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection([new("AgentCost:Ledger:Sqlite:ConnectionString", $"Data Source={path}")]);
+        builder.Services.AddAgentCost();
+        builder.Services.AddAgentCostSqliteLedger();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("AgentCost:Ledger:Sqlite:ConnectionString", error.Message, StringComparison.Ordinal);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.IsType<Microsoft.Data.Sqlite.SqliteException>(error.InnerException);
+    }
+
+    [Fact]
+    public void Without_a_host_the_ledger_reads_its_section_from_the_configuration_given_to_AddAgentCost_and_its_keys_are_checked()
+    {
+        using var database = new TempDatabase();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new("AgentCost:Ledger:Sqlite:ConnectionString", database.ConnectionString), new("AgentCost:Ledger:Sqlite:MaxBatchSize", "7")])
+            .Build();
+        var services = new ServiceCollection();
+        services.AddAgentCost(configuration);
+        services.AddAgentCostSqliteLedger();
+        using (var provider = services.BuildServiceProvider())
+        {
+            Assert.IsType<SqliteSpendLedger>(provider.GetRequiredService<AgentCostRuntime>().Spending.Ledger);
+            Assert.True(File.Exists(database.Path));
+        }
+
+        var typo = new ServiceCollection();
+        typo.AddAgentCost(new ConfigurationBuilder().AddInMemoryCollection([new("AgentCost:Ledger:Sqlite:Synchronus", "Normal")]).Build());
+        typo.AddAgentCostSqliteLedger(database.ConnectionString);
+        using var typoProvider = typo.BuildServiceProvider();
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => typoProvider.GetRequiredService<AgentCostRuntime>());
+        Assert.Contains("AgentCost:Ledger:Sqlite:Synchronus is not an AgentCost setting", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Did you mean AgentCost:Ledger:Sqlite:Synchronous?", error.Message, StringComparison.Ordinal);
+    }
 }

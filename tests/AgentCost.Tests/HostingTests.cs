@@ -95,7 +95,9 @@ public class HostingTests
         services.AddAgentCost();
         Assert.Single(services, d => d.ServiceType == typeof(AgentCostRuntime));
         Assert.Single(services, d => d.ServiceType == typeof(IHostedService));
-        Assert.Single(services, d => d.ServiceType == typeof(IValidateOptions<AgentCostOptions>));
+        Assert.Equal(
+            [typeof(AgentCostOptionsValidator), typeof(AgentCostConfigurationValidator)],
+            services.Where(d => d.ServiceType == typeof(IValidateOptions<AgentCostOptions>)).Select(d => d.ImplementationType));
     }
 
     [Theory]

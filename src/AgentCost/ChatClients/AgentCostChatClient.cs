@@ -51,9 +51,11 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
     /// <param name="runtime">The runtime whose tokenizers and meter to use; <see langword="null"/> for <see cref="AgentCostRuntime.Current"/> at each call.</param>
     /// <param name="logger">Where refusals and trims are logged.</param>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    /// <exception cref="InvalidOperationException">A <c>FunctionInvokingChatClient</c> or the routing layer sits inside this one: the pipeline is in the wrong order.</exception>
     public AgentCostChatClient(IChatClient innerClient, AgentCostChatClientOptions? options = null, AgentCostRuntime? runtime = null, ILogger<AgentCostChatClient>? logger = null)
         : base(innerClient)
     {
+        PipelineOrder.CheckBudgetLayer(innerClient);
         options ??= new AgentCostChatClientOptions();
         if (options.DefaultMaxOutputTokens is <= 0)
         {

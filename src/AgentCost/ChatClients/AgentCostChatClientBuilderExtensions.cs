@@ -23,7 +23,9 @@ public static class AgentCostChatClientBuilderExtensions
     ///     .Build(services);
     /// </code>
     /// <para>Added before it, the client would see a whole tool loop as one call, could not clamp its round trips and
-    /// would charge only the usage the loop sums up afterwards.</para>
+    /// would charge only the usage the loop sums up afterwards; so would it with <c>UseAgentCostRouting()</c> inside it,
+    /// at the wrong model. Either order makes <c>Build()</c> throw an <see cref="InvalidOperationException"/> that shows
+    /// the right one.</para>
     /// <para>The runtime (tokenizers, meter) is the one registered in <paramref name="builder"/>'s services by
     /// <c>AddAgentCost()</c>, else <see cref="AgentCostRuntime.Current"/> at each call.</para>
     /// </remarks>

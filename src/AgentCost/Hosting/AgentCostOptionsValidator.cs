@@ -26,9 +26,14 @@ internal sealed class AgentCostOptionsValidator : IValidateOptions<AgentCostOpti
         }
 
         ValidateTokens(options.Tokens, failures);
+        var before = failures.Count;
         SpendingValidation.ValidatePricing(options.Pricing, failures);
         SpendingValidation.ValidateSpending(options.Spending, failures);
         AgentCost.Routing.RoutingValidation.Validate(options.Routing, failures);
+        if (failures.Count == before)
+        {
+            SpendingValidation.ValidatePriceCoverage(options, failures);
+        }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -1,4 +1,5 @@
 using AgentCost.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -17,5 +18,18 @@ public static class AgentCostServiceProviderExtensions
         var runtime = services.GetRequiredService<AgentCostRuntime>();
         AgentCostRuntime.Global = runtime;
         return runtime;
+    }
+
+    /// <summary>
+    /// The configuration section the AgentCost settings are read from: the one given to <c>AddAgentCost(configuration)</c>,
+    /// else the <c>AgentCost</c> section of the registered <see cref="IConfiguration"/>. Extension packages read their
+    /// sections below it (the SQLite ledger reads <c>Ledger:Sqlite</c>).
+    /// </summary>
+    /// <param name="services">The service provider.</param>
+    /// <returns>The section, or <see langword="null"/> when there is no configuration.</returns>
+    public static IConfiguration? GetAgentCostConfiguration(this IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        return AgentCostConfiguration.Resolve(services);
     }
 }

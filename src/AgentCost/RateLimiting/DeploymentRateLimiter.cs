@@ -7,8 +7,8 @@ namespace AgentCost.RateLimiting;
 /// fake clock drives them in tests), with a bounded queue and a bounded wait.
 /// </summary>
 /// <remarks>
-/// A bucket of limit <c>L</c> per minute starts full and refills <c>L / k</c> permits every <c>60 s / k</c>,
-/// <c>k = min(L, 60)</c>. A call acquires one request and its worst-case tokens (counted prompt plus clamped output);
+/// A bucket of limit <c>L</c> per minute starts full and refills every second, by shares that add up to exactly
+/// <c>L</c> in every minute (<c>⌊(i+1)·L/60⌋ − ⌊i·L/60⌋</c> in second <c>i</c>). A call acquires one request and its worst-case tokens (counted prompt plus clamped output);
 /// after the call <see cref="Lease.Settle"/> settles to the actual usage: unused tokens go back to the bucket, over-use
 /// is charged to it (into debt of at most one bucket), so the next calls wait for it.
 /// </remarks>
@@ -189,8 +189,7 @@ public sealed class DeploymentRateLimiter : IDisposable
             return null;
         }
 
-        var periods = Math.Min(limit, 60);
-        return new TimeProviderTokenBucket(limit, Math.Max(1, limit / periods), TimeSpan.FromMinutes(1) / periods, queueLimit, _time);
+        return new TimeProviderTokenBucket(limit, TimeSpan.FromMinutes(1), periods: 60, queueLimit, _time);
     }
 
     /// <summary>What one call acquired; settle it to the actual usage after the call.</summary>

@@ -10,7 +10,9 @@ public sealed class RateLimitExceededException : Exception
     /// <param name="requested">What the call asked for: 1 request, or its tokens.</param>
     /// <param name="reason">Why it was refused: the wait timed out, the queue was full, the deployment is paused.</param>
     public RateLimitExceededException(string deployment, string limit, int limitValue, int requested, string reason)
-        : base($"The rate limit {limit} ({limitValue:N0} per minute) of deployment '{deployment}' refused a call asking for {requested:N0}: {reason}.")
+        : base(limitValue > 0
+            ? $"The rate limit {limit} ({limitValue:N0} per minute) of deployment '{deployment}' refused a call asking for {requested:N0}: {reason}."
+            : $"Deployment '{deployment}' refused a call asking for {requested:N0}: {reason}.")
     {
         Deployment = deployment;
         Limit = limit;

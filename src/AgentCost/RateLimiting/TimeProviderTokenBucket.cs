@@ -4,13 +4,17 @@ namespace AgentCost.RateLimiting;
 
 /// <summary>
 /// A token bucket on the <see cref="System.Threading.RateLimiting"/> abstractions whose replenishment a
-/// <see cref="TimeProvider"/> timer drives: every <see cref="ReplenishmentPeriod"/> it adds a fixed number of permits.
+/// <see cref="TimeProvider"/> timer drives: a window (a minute) is cut into equal periods, and each
+/// <see cref="ReplenishmentPeriod"/> adds that period's share of the limit.
 /// </summary>
 /// <remarks>
 /// <see cref="TokenBucketRateLimiter"/> cannot be driven by a fake clock: with automatic replenishment it owns a system
 /// timer, and without it <c>TryReplenish()</c> adds permits for the real (Stopwatch) time elapsed. This bucket keeps the
 /// same semantics (a limit, permits per period, a FIFO queue bounded in permits) with the clock injected, and lets
 /// unused permits be returned so that a reservation can be settled to the actual usage.
+/// <para>The shares are cut by cumulative rounding — period <c>i</c> adds <c>⌊(i+1)·L/n⌋ − ⌊i·L/n⌋</c> — so every
+/// window refills exactly the limit, whatever it is: an integer <c>L / n</c> per period would refill 60 of 90 or 119
+/// per minute, and 960 of 1,000.</para>
 /// </remarks>
 internal sealed class TimeProviderTokenBucket : ReplenishingRateLimiter
 {
@@ -21,20 +25,35 @@ internal sealed class TimeProviderTokenBucket : ReplenishingRateLimiter
     private readonly LinkedList<Waiter> _queue = new();
     private readonly ITimer _timer;
     private readonly int _limit;
-    private readonly int _perPeriod;
+    private readonly int _periods;
     private readonly int _queueLimit;
     private long _tokens;
+    private int _period;
     private long _queued;
     private long _successful;
     private long _failed;
     private bool _disposed;
 
-    public TimeProviderTokenBucket(int limit, int perPeriod, TimeSpan period, int queueLimit, TimeProvider timeProvider)
+    /// <param name="limit">The permits each window adds, and the bucket's size.</param>
+    /// <param name="window">The window the limit applies to.</param>
+    /// <param name="periods">How many replenishments a window has; the window must divide into them exactly.</param>
+    /// <param name="queueLimit">The most permits that may wait.</param>
+    /// <param name="timeProvider">The clock.</param>
+    public TimeProviderTokenBucket(int limit, TimeSpan window, int periods, int queueLimit, TimeProvider timeProvider)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(periods);
+        if (window.Ticks % periods != 0)
+        {
+            // A rounded period would drift against the window and refill less than the limit in some windows.
+            throw new ArgumentException($"A window of {window} does not divide into {periods} equal periods.", nameof(periods));
+        }
+
         _limit = limit;
-        _perPeriod = perPeriod;
+        _periods = periods;
         _queueLimit = queueLimit;
         _tokens = limit;
+        var period = window / periods;
         ReplenishmentPeriod = period;
         _timer = timeProvider.CreateTimer(static state => ((TimeProviderTokenBucket)state!).TryReplenish(), this, period, period);
     }
@@ -72,7 +91,14 @@ internal sealed class TimeProviderTokenBucket : ReplenishingRateLimiter
 
     public override bool TryReplenish()
     {
-        Add(_perPeriod);
+        long share;
+        lock (_lock)
+        {
+            share = (((long)_period + 1) * _limit / _periods) - ((long)_period * _limit / _periods);
+            _period = (_period + 1) % _periods;
+        }
+
+        Add(share);
         return true;
     }
 

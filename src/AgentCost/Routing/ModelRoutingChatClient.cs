@@ -25,10 +25,12 @@ public sealed class ModelRoutingChatClient : DelegatingChatClient
     /// <param name="innerClient">The client of deployments without a client key.</param>
     /// <param name="router">The routing state.</param>
     /// <param name="services">Where keyed clients are resolved; <see langword="null"/> when no deployment has a client key.</param>
+    /// <exception cref="InvalidOperationException">A <c>FunctionInvokingChatClient</c> sits inside this client: the pipeline is in the wrong order.</exception>
     public ModelRoutingChatClient(IChatClient innerClient, ModelRouter router, IServiceProvider? services = null)
         : base(innerClient)
     {
         ArgumentNullException.ThrowIfNull(router);
+        AgentCost.ChatClients.PipelineOrder.CheckRoutingLayer(innerClient);
         _router = router;
         _services = services;
     }
@@ -169,7 +171,7 @@ public sealed class ModelRoutingChatClient : DelegatingChatClient
         if (deployment.IsCoolingDown(_router.TimeProvider.GetUtcNow()))
         {
             fallbacks.Add(new RoutingAttempt(deployment.Name, "cooling_down", $"until {deployment.AvailableAt:O}"));
-            return (null, ExceptionDispatchInfo.Capture(new RateLimitExceededException(deployment.Name, "Retry-After", 0, 1, $"the deployment is paused until {deployment.AvailableAt:O}")));
+            return (null, ExceptionDispatchInfo.Capture(new RateLimitExceededException(deployment.Name, "Retry-After", 0, 1, $"the deployment is paused until {deployment.AvailableAt:O} after a failure (for the provider's Retry-After, else AgentCost:Routing:Cooldown)")));
         }
 
         if (deployment.RateLimiter is not { } limiter)
@@ -248,14 +250,14 @@ public sealed class ModelRoutingChatClient : DelegatingChatClient
         => usage is null ? null : (int)Math.Min(int.MaxValue, usage.TotalTokenCount ?? ((usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0)));
 
     /// <summary>Whether <paramref name="exception"/> is worth another deployment: 429, 5xx, a timeout or a network error.</summary>
-    internal static bool IsTransient(Exception exception, CancellationToken callerToken, out string reason, out TimeSpan? retryAfter)
+    private bool IsTransient(Exception exception, CancellationToken callerToken, out string reason, out TimeSpan? retryAfter)
     {
         retryAfter = null;
         switch (exception)
         {
             case ClientResultException { Status: var status } clientResult when status == 429 || status >= 500 || status == 408:
                 reason = Reason(status);
-                retryAfter = RetryAfter(clientResult.GetRawResponse()?.Headers);
+                retryAfter = RetryAfter.Read(clientResult.GetRawResponse()?.Headers, _router.TimeProvider.GetUtcNow(), _router.Options.MaxRetryAfter);
                 return true;
             case ClientResultException { Status: 0 }:
                 reason = "network";
@@ -284,33 +286,4 @@ public sealed class ModelRoutingChatClient : DelegatingChatClient
         408 => "timeout",
         _ => "http_5xx",
     };
-
-    private static TimeSpan? RetryAfter(System.ClientModel.Primitives.PipelineResponseHeaders? headers)
-    {
-        if (headers is null)
-        {
-            return null;
-        }
-
-        if (headers.TryGetValue("retry-after-ms", out var ms) && double.TryParse(ms, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var millis))
-        {
-            return TimeSpan.FromMilliseconds(millis);
-        }
-
-        if (headers.TryGetValue("Retry-After", out var value) && value is not null)
-        {
-            if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
-            {
-                return TimeSpan.FromSeconds(seconds);
-            }
-
-            if (DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var date))
-            {
-                var delay = date - DateTimeOffset.UtcNow;
-                return delay > TimeSpan.Zero ? delay : null;
-            }
-        }
-
-        return null;
-    }
 }

@@ -22,6 +22,8 @@ public static class ModelRoutingChatClientBuilderExtensions
     ///     .UseAgentCost()            // inner: budget and spend per attempt, at the routed model
     ///     .Build(services);
     /// </code>
+    /// <para>Added before <c>UseFunctionInvocation()</c>, or after <c>UseAgentCost()</c>, it makes <c>Build()</c> throw an
+    /// <see cref="InvalidOperationException"/> that shows this order.</para>
     /// <para>A deployment with a <c>ClientKey</c> is sent to that keyed client instead of the inner pipeline, so the
     /// budget layer does not see it unless the keyed client's own pipeline has <c>UseAgentCost()</c>.</para>
     /// </remarks>

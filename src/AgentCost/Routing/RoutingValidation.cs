@@ -121,7 +121,16 @@ internal static class RoutingValidation
                 failures.Add($"{Prefix}:Heuristic:TokensPerPoint must be positive, but was '{heuristic.TokensPerPoint}'.");
             }
 
+            ValidateWeights(heuristic, failures);
             var thresholds = heuristic.TierThresholds ?? [];
+            for (var i = 0; i < thresholds.Count; i++)
+            {
+                if (!double.IsFinite(thresholds[i]))
+                {
+                    failures.Add($"{Prefix}:Heuristic:TierThresholds:{i} must be a finite number, but was '{thresholds[i]}'.");
+                }
+            }
+
             for (var i = 1; i < thresholds.Count; i++)
             {
                 if (thresholds[i] < thresholds[i - 1])
@@ -133,6 +142,32 @@ internal static class RoutingValidation
         else
         {
             failures.Add($"{Prefix}:Heuristic must not be null.");
+        }
+    }
+
+    // A NaN weight makes every score NaN, which compares below every threshold: every prompt would go to the weakest tier.
+    private static void ValidateWeights(HeuristicClassifierOptions heuristic, List<string> failures)
+    {
+        foreach (var (name, value, mayBeNegative) in new (string, double, bool)[]
+        {
+            (nameof(heuristic.MaxLengthPoints), heuristic.MaxLengthPoints, false),
+            (nameof(heuristic.CodeBlockPoints), heuristic.CodeBlockPoints, false),
+            (nameof(heuristic.ExtraPartPoints), heuristic.ExtraPartPoints, false),
+            (nameof(heuristic.MaxPartPoints), heuristic.MaxPartPoints, false),
+            (nameof(heuristic.ComplexVerbPoints), heuristic.ComplexVerbPoints, false),
+            (nameof(heuristic.MaxComplexVerbPoints), heuristic.MaxComplexVerbPoints, false),
+            (nameof(heuristic.ReasoningPoints), heuristic.ReasoningPoints, false),
+            (nameof(heuristic.SimpleVerbPoints), heuristic.SimpleVerbPoints, true),
+        })
+        {
+            if (!double.IsFinite(value))
+            {
+                failures.Add($"{Prefix}:Heuristic:{name} must be a finite number, but was '{value}'.");
+            }
+            else if (value < 0 && !mayBeNegative)
+            {
+                failures.Add($"{Prefix}:Heuristic:{name} must not be negative, but was '{value}': a signal of a harder prompt cannot lower its score (SimpleVerbPoints is the one that does).");
+            }
         }
     }
 }

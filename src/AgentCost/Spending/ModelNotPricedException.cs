@@ -43,7 +43,7 @@ public sealed class ModelNotPricedException : InvalidOperationException
     {
         ModelId = modelId;
         BudgetName = budgetName;
-        SettingKey = "AgentCost:Pricing:Models:" + (modelId ?? "<model-id>");
+        SettingKey = "AgentCost:Pricing:Models:" + (string.IsNullOrWhiteSpace(modelId) ? "<model-id>" : modelId);
     }
 
     /// <summary>The model without a price; <see langword="null"/> when the call named no model.</summary>
@@ -55,8 +55,12 @@ public sealed class ModelNotPricedException : InvalidOperationException
     /// <summary>The configuration key under which to add the model's price.</summary>
     public string SettingKey { get; }
 
-    private static string Describe(string? modelId, string budgetName) => modelId is null
-        ? $"A model call inside spend budget '{budgetName}' was refused: it names no model (set ChatOptions.ModelId, or use a client whose metadata names its default model), so its cost is unknown. Nothing was sent to the model."
-        : $"A call to model '{modelId}' inside spend budget '{budgetName}' was refused: the model has no price, so its cost could not be held to the budget. "
-            + $"Add AgentCost:Pricing:Models:{modelId}:Input and :Output (US dollars per million tokens; 0 for a free local model), or map it to a priced model with AgentCost:Pricing:Aliases:{modelId}. Nothing was sent to the model.";
+    private static string Describe(string? modelId, string budgetName) => modelId switch
+    {
+        null => $"A model call inside spend budget '{budgetName}' was refused: it names no model (set ChatOptions.ModelId, or use a client whose metadata names its default model), so its cost is unknown. Nothing was sent to the model.",
+        _ when string.IsNullOrWhiteSpace(modelId) => $"A model call inside spend budget '{budgetName}' was refused: its model id is blank ('{modelId}'), so no price applies and its cost is unknown. "
+            + "Set ChatOptions.ModelId to the model's id (or use a client whose metadata names its default model). Nothing was sent to the model.",
+        _ => $"A call to model '{modelId}' inside spend budget '{budgetName}' was refused: the model has no price, so its cost could not be held to the budget. "
+            + $"Add AgentCost:Pricing:Models:{modelId}:Input and :Output (US dollars per million tokens; 0 for a free local model), or map it to a priced model with AgentCost:Pricing:Aliases:{modelId}. Nothing was sent to the model.",
+    };
 }

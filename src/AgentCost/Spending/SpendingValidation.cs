@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentCost.Hosting;
 
 namespace AgentCost.Spending;
 
@@ -116,6 +117,71 @@ internal static class SpendingValidation
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Checks that every model a setting names has a price: an alias's target, a model budget's model, and — when spend
+    /// budgets refuse unpriced calls — every routing deployment's model. Each would otherwise be accepted and then record
+    /// its calls as unpriced or refuse every one of them at run time.
+    /// </summary>
+    public static void ValidatePriceCoverage(AgentCostOptions options, List<string> failures)
+    {
+        PriceCatalog prices;
+        try
+        {
+            prices = PriceCatalog.Create(options.Pricing);
+        }
+        catch (ArgumentException)
+        {
+            return; // An invalid price is reported by ValidatePricing.
+        }
+
+        foreach (var (alias, model) in options.Pricing.Aliases ?? [])
+        {
+            if (!string.IsNullOrWhiteSpace(alias) && !string.IsNullOrWhiteSpace(model) && prices.Find(alias) is null)
+            {
+                failures.Add($"AgentCost:Pricing:Aliases:{alias} names '{model}', which has no price, so calls to '{alias}' would be recorded as unpriced. "
+                    + $"Name a priced model, or add AgentCost:Pricing:Models:{model}:Input and :Output.");
+            }
+        }
+
+        var spending = options.Spending;
+        foreach (var (model, limit) in spending?.Budgets?.Models ?? [])
+        {
+            if (model != "*" && !string.IsNullOrWhiteSpace(model) && limit is { } && (limit.Daily is not null || limit.Monthly is not null) && prices.Find(model) is null)
+            {
+                failures.Add($"AgentCost:Spending:Budgets:Models:{model} limits a model that has no price, so the budget could not hold its calls: each would be refused (or, with RefuseUnpricedInBudgets = false, charge nothing). "
+                    + $"Add AgentCost:Pricing:Models:{model}:Input and :Output, or map it to a priced model with AgentCost:Pricing:Aliases:{model}.");
+            }
+        }
+
+        if (spending is null || !spending.Enabled || !options.Pricing.RefuseUnpricedInBudgets || !HasAnyLimit(spending.Budgets))
+        {
+            return;
+        }
+
+        foreach (var (tier, tierOptions) in options.Routing?.Tiers ?? [])
+        {
+            for (var i = 0; i < (tierOptions?.Deployments?.Count ?? 0); i++)
+            {
+                var model = tierOptions!.Deployments[i]?.Model;
+                if (!string.IsNullOrWhiteSpace(model) && prices.Find(model) is null)
+                {
+                    failures.Add($"AgentCost:Routing:Tiers:{tier}:Deployments:{i}:Model '{model}' has no price, and spend budgets are configured: every call routed to it inside a budget would be refused. "
+                        + $"Add AgentCost:Pricing:Models:{model}:Input and :Output (0 for a free local model), or map it with AgentCost:Pricing:Aliases:{model}.");
+                }
+            }
+        }
+    }
+
+    private static bool HasAnyLimit(SpendBudgetOptions? budgets)
+    {
+        static bool Set(SpendLimit? limit) => limit is { } && (limit.Daily is not null || limit.Monthly is not null);
+        return budgets is not null
+            && (Set(budgets.Global)
+                || (budgets.Models ?? []).Values.Any(Set)
+                || (budgets.Tenants ?? []).Values.Any(Set)
+                || (budgets.Methods ?? []).Values.Any(Set));
     }
 
     private static void ValidateLimit(string key, SpendLimit? limit, List<string> failures)

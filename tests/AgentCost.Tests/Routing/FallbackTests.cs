@@ -26,6 +26,26 @@ public class FallbackTests
     }
 
     [Fact]
+    public async Task A_call_to_a_paused_deployment_says_it_is_paused_and_until_when_not_a_rate_of_zero()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var options = RoutingTestSupport.Options(("simple", ["slow"]));
+        options.EscalateOnFailure = false;
+        using var router = new ModelRouter(options, timeProvider: time);
+        using var client = new ModelRoutingChatClient(new ThrowingClient("slow", () => new TimeoutException()), router);
+
+        using (ModelRouting.Begin("Agent.Run", new ModelRoutePolicy(Tier: "simple")))
+        {
+            await Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync("hi"));
+            var error = await Assert.ThrowsAsync<AgentCost.RateLimiting.RateLimitExceededException>(() => client.GetResponseAsync("hi"));
+
+            Assert.DoesNotContain("per minute", error.Message, StringComparison.Ordinal);
+            Assert.StartsWith("Deployment 'simple/slow' refused a call", error.Message, StringComparison.Ordinal);
+            Assert.Contains("is paused until 2026-01-01T00:00:30", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task The_callers_cancellation_and_other_errors_are_not_fallen_back_from()
     {
         using var router = new ModelRouter(RoutingTestSupport.Options(("simple", ["bad", "good"])));

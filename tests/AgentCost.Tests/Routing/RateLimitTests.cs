@@ -139,4 +139,66 @@ public class RateLimitTests
         Assert.Equal(3000, error.LimitValue);
         Assert.Equal(2, seen.Count);
     }
+
+    // Limits that 60 one-second periods do not divide, and the edges.
+    public static TheoryData<int> AwkwardLimits => [1, 7, 59, 61, 90, 119, 1000, 1_000_000];
+
+    [Theory]
+    [MemberData(nameof(AwkwardLimits))]
+    public void Every_minute_admits_exactly_the_requests_per_minute(int limit)
+    {
+        using var limiter = new DeploymentRateLimiter("simple/m", requestsPerMinute: limit, tokensPerMinute: null, queueLimit: 0, waitTimeout: TimeSpan.Zero, _time);
+        Assert.Equal(limit, DrainRequests(limiter)); // the bucket starts full
+
+        for (var minute = 0; minute < 4; minute++)
+        {
+            var admitted = 0L;
+            for (var second = 0; second < 60; second++)
+            {
+                _time.Advance(TimeSpan.FromSeconds(1));
+                admitted += DrainRequests(limiter);
+            }
+
+            Assert.Equal(limit, admitted);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AwkwardLimits))]
+    public async Task Every_minute_admits_exactly_the_tokens_per_minute(int limit)
+    {
+        using var limiter = new DeploymentRateLimiter("simple/m", requestsPerMinute: null, tokensPerMinute: limit, queueLimit: 0, waitTimeout: TimeSpan.Zero, _time);
+        await limiter.AcquireAsync(limit);
+
+        for (var minute = 0; minute < 4; minute++)
+        {
+            var admitted = 0L;
+            for (var second = 0; second < 60; second++)
+            {
+                _time.Advance(TimeSpan.FromSeconds(1));
+                var available = (int)limiter.AvailableTokens;
+                if (available > 0)
+                {
+                    await limiter.AcquireAsync(available);
+                    admitted += available;
+                }
+            }
+
+            Assert.Equal(0, limiter.AvailableTokens);
+            Assert.Equal(limit, admitted);
+        }
+    }
+
+    // Takes every request permit there is, one call at a time, as callers would.
+    private static long DrainRequests(DeploymentRateLimiter limiter)
+    {
+        var admitted = 0L;
+        while (limiter.AvailableRequests > 0)
+        {
+            Assert.True(limiter.AcquireAsync(0).IsCompletedSuccessfully);
+            admitted++;
+        }
+
+        return admitted;
+    }
 }

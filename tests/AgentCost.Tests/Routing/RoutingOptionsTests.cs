@@ -25,6 +25,7 @@ public class RoutingOptionsTests
             ("AgentCost:Routing:Heuristic:TierThresholds:0", "1"),
             ("AgentCost:Routing:Heuristic:TierThresholds:1", "2")));
         services.AddAgentCost();
+        services.AddKeyedChatClient("azure-nano", new RecordingClient([]));
         using var provider = services.BuildServiceProvider();
 
         var router = provider.GetRequiredService<ModelRouter>();

@@ -129,6 +129,42 @@ public sealed class RoutingWireTests : IAsyncLifetime
         Assert.Equal("gpt-4o", _server.Models.Last());
     }
 
+    [Theory]
+    [InlineData("NaN", 30)] // malformed: the configured Cooldown
+    [InlineData("Infinity", 30)]
+    [InlineData("-Infinity", 30)]
+    [InlineData("-5", 30)]
+    [InlineData("soon", 30)]
+    [InlineData("1e300", 300)] // beyond MaxRetryAfter: cut to it
+    [InlineData("86400", 300)]
+    [InlineData("45.5", 45.5)]
+    public async Task A_malformed_or_huge_Retry_After_still_falls_back_and_pauses_for_a_sane_time(string retryAfter, double pauseSeconds)
+    {
+        _server.Refuse["gpt-4o"] = (429, retryAfter);
+
+        using (ModelRouting.Begin("Agent.Hard", new ModelRoutePolicy(Tier: "complex")))
+        {
+            var response = await _client.GetResponseAsync("Design a schema.");
+            Assert.Equal("answered by gpt-4.1", response.Text);
+        }
+
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(pauseSeconds), _router.GetDeployments("complex")[0].AvailableAt);
+        Assert.Equal(("complex/gpt-4o", "http_429"), (Assert.Single(_router.Log.Records[0].Fallbacks).Deployment, _router.Log.Records[0].Fallbacks[0].Reason));
+    }
+
+    [Fact]
+    public async Task A_Retry_After_date_pauses_until_that_date_on_the_routers_clock()
+    {
+        _server.Refuse["gpt-4o"] = (429, (_time.GetUtcNow() + TimeSpan.FromSeconds(90)).ToString("r", System.Globalization.CultureInfo.InvariantCulture));
+
+        using (ModelRouting.Begin("Agent.Hard", new ModelRoutePolicy(Tier: "complex")))
+        {
+            Assert.Equal("answered by gpt-4.1", (await _client.GetResponseAsync("Design a schema.")).Text);
+        }
+
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(90), _router.GetDeployments("complex")[0].AvailableAt);
+    }
+
     [Fact]
     public async Task A_5xx_on_the_whole_tier_escalates_to_the_next_tier_up()
     {

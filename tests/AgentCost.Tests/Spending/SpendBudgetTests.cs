@@ -235,6 +235,24 @@ public sealed class SpendBudgetTests
         Assert.Equal([0.5m, 0.8m, 1.0m, 0.5m], recorder.Alerts.Select(static a => a.Threshold));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task A_blank_model_id_is_refused_inside_a_budget_saying_it_is_blank_and_what_to_set(string modelId)
+    {
+        using var runtime = new SpendRuntime(o => o.Spending.Budgets.Global.Daily = 10m);
+        var model = new ScriptedModel("gpt-4o-mini");
+        using var client = new ChatClientBuilder(model).UseAgentCost().Build();
+
+        var error = await Assert.ThrowsAsync<ModelNotPricedException>(() => client.GetResponseAsync(s_question, new ChatOptions { ModelId = modelId }));
+
+        Assert.Contains("model id is blank", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ChatOptions.ModelId", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Models::", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Models::", error.SettingKey, StringComparison.Ordinal);
+        Assert.Equal(0, model.Calls);
+    }
+
     [Fact]
     public async Task A_model_without_a_price_is_refused_inside_a_budget_and_recorded_as_unpriced_outside()
     {
