@@ -426,9 +426,13 @@ public sealed partial class InterceptorGenerator
             _ => "(" + string.Join(", ", values.Select(v => v.Name)) + ")",
         };
 
-        internal static string TupleType(List<(string Name, string Type)> values) => values.Count == 1
-            ? $"global::System.ValueTuple<{values[0].Type}>"
-            : "(" + string.Join(", ", values.Select(v => v.Type)) + ")";
+        // No values and one value have no tuple syntax: "()" and "(T)" are not types.
+        internal static string TupleType(List<(string Name, string Type)> values) => values.Count switch
+        {
+            0 => "global::System.ValueTuple",
+            1 => $"global::System.ValueTuple<{values[0].Type}>",
+            _ => "(" + string.Join(", ", values.Select(v => v.Type)) + ")",
+        };
 
         private static string EntryPoint(ReturnKind kind) => kind switch
         {
