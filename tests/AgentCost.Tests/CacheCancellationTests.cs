@@ -71,7 +71,7 @@ public class CacheCancellationTests
 
         var firstCall = tools.CallResearchAsync("agents", sources[0].Token);
         await tools.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        var calls = new List<Task<string>> { firstCall };
+        var calls = new List<Task<string?>> { firstCall };
         calls.AddRange(sources.Skip(1).Select(cts => tools.CallResearchAsync("agents", cts.Token)));
 
         for (var i = 0; i < Callers; i++)
@@ -91,6 +91,25 @@ public class CacheCancellationTests
         Assert.Equal("report on agents", await tools.CallResearchAsync("agents", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(2, tools.Runs);
         sources.ForEach(cts => cts.Dispose());
+    }
+
+    [Fact]
+    public async Task A_null_result_is_not_kept_when_the_caller_whose_call_ran_the_method_cancelled()
+    {
+        using var test = new TestRuntime(TestRuntime.Options(cache => cache.CacheNullResults = false));
+        var tools = new GatedTools { Result = null };
+        using var first = new CancellationTokenSource();
+
+        var firstCall = tools.CallResearchAsync("agents", first.Token);
+        await tools.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var second = tools.CallResearchAsync("agents", CancellationToken.None);
+        await first.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => firstCall.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        tools.Gate.SetResult();
+        Assert.Null(await second.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Null(await tools.CallResearchAsync("agents", CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(2, tools.Runs);
     }
 
     [Fact]
@@ -118,6 +137,8 @@ internal sealed class GatedTools
 
     public int Runs;
 
+    public string? Result { get; set; } = "report on ";
+
     public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -130,7 +151,7 @@ internal sealed class GatedTools
 
     public AgentMethod? MethodSeen { get; private set; }
 
-    public async Task<string> ResearchAsync(string topic, CancellationToken cancellationToken)
+    public async Task<string?> ResearchAsync(string topic, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref Runs);
         BodyToken = cancellationToken;
@@ -147,11 +168,11 @@ internal sealed class GatedTools
             throw;
         }
 
-        return "report on " + topic;
+        return Result is null ? null : Result + topic;
     }
 
     // As the generator emits it for a method with a CancellationToken parameter.
-    public Task<string> CallResearchAsync(string topic, CancellationToken cancellationToken)
+    public Task<string?> CallResearchAsync(string topic, CancellationToken cancellationToken)
         => AgentMethodInvoker.InvokeAsync(
             Research,
             (this, topic, cancellationToken),

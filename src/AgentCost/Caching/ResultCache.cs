@@ -117,7 +117,7 @@ public sealed class ResultCache
                 RecordHit(entry, key);
             }
 
-            if (ran && result is null && !_options.CacheNullResults)
+            if (result is null && !_options.CacheNullResults)
             {
                 return ForgetAsync(key, result);
             }
@@ -142,7 +142,9 @@ public sealed class ResultCache
             RecordHit(entry, key);
         }
 
-        if (invocation.Ran && result is null && !_options.CacheNullResults)
+        // Any caller that gets a null result removes it, not only the one whose call ran the method: that caller may
+        // have cancelled while the others waited. Removal is idempotent, and with null results off, no null entry is meant to stay.
+        if (result is null && !_options.CacheNullResults)
         {
             await _cache.RemoveAsync(key).ConfigureAwait(false);
         }
