@@ -194,7 +194,7 @@ public sealed partial class InterceptorGenerator
 
             writer.WriteLine($"internal static {method.ReturnType} {method.MethodName.TrimStart('@')}_{index}({string.Join(", ", signature)})");
             writer.Indent();
-            var cancellationToken = method.Parameters.FirstOrDefault(p => p.IsCancellationToken);
+            var token = TokenParameter(method);
             WriteEntryPointCall(
                 writer,
                 "=> ",
@@ -203,7 +203,7 @@ public sealed partial class InterceptorGenerator
                 method,
                 values,
                 receiver is not null,
-                cancellationToken is null ? "default" : Identifiers.Escape(cancellationToken.Name),
+                token < 0 ? "default" : Identifiers.Escape(method.Parameters[token].Name),
                 ";");
             writer.Unindent();
         }
@@ -226,22 +226,33 @@ public sealed partial class InterceptorGenerator
             writer.Indent();
             writer.WriteLine(descriptor + ",");
             writer.WriteLine(args + ",");
+            var takesToken = TokenParameter(method) >= 0;
             switch (method.ReturnKind)
             {
                 case ReturnKind.Value:
                     WriteKeyWriter(writer, method, values, firstParameterItem: hasReceiver ? 2 : 1);
 
                     // A [return: MaybeNull] method may return null where its type says it does not, and so may its interceptor.
-                    writer.WriteLine(Body(method, hasReceiver) + (method.ReturnMayBeNull ? ")!" : ")") + suffix);
+                    var close = method.ReturnMayBeNull ? ")!" : ")";
+                    if (takesToken)
+                    {
+                        writer.WriteLine(Body(method, hasReceiver, takesToken) + ",");
+                        writer.WriteLine(cancellationToken + close + suffix);
+                    }
+                    else
+                    {
+                        writer.WriteLine(Body(method, hasReceiver, takesToken) + close + suffix);
+                    }
+
                     break;
                 case ReturnKind.Task or ReturnKind.ValueTask:
                     WriteKeyWriter(writer, method, values, firstParameterItem: hasReceiver ? 2 : 1);
-                    writer.WriteLine(Body(method, hasReceiver) + ",");
+                    writer.WriteLine(Body(method, hasReceiver, takesToken) + ",");
                     writer.WriteLine(cancellationToken + ")" + suffix);
                     break;
                 default:
-                    // Methods without a result have no cache, so no key.
-                    writer.WriteLine(Body(method, hasReceiver) + ")" + suffix);
+                    // Methods without a result have no cache, so no key, and run with the caller's own token.
+                    writer.WriteLine(Body(method, hasReceiver, takesToken: false) + ")" + suffix);
                     break;
             }
 
@@ -310,8 +321,8 @@ public sealed partial class InterceptorGenerator
             }
 
             var firstParameterItem = hasReceiver ? 2 : 1;
-            var token = method.Parameters.Select((p, i) => (p, i)).FirstOrDefault(x => x.p.IsCancellationToken);
-            var cancellationToken = token.p is null ? "default" : $"args.Item{firstParameterItem + token.i}";
+            var token = TokenParameter(method);
+            var cancellationToken = token < 0 ? "default" : $"args.Item{firstParameterItem + token}";
             switch (method.ReturnKind)
             {
                 case ReturnKind.Value:
@@ -376,7 +387,8 @@ public sealed partial class InterceptorGenerator
             {
                 if (method.Parameters[i].IsCacheKey)
                 {
-                    keys.Add($"key.Add(args.Item{firstParameterItem + i});");
+                    // The parameter's name goes with it, for the error when a value cannot be part of a key.
+                    keys.Add($"key.Add(args.Item{firstParameterItem + i}, {Literal(method.Parameters[i].Name)});");
                 }
             }
 
@@ -407,14 +419,34 @@ public sealed partial class InterceptorGenerator
         // interceptor's caller passed, checked there against the method's nullable attributes: a [DisallowNull]
         // argument is not null, and a task the method may return as null is awaited by the runtime as the caller
         // would have awaited it.
-        internal static string Body(InterceptedMethod method, bool hasReceiver) => "static args => " + Call(method, hasReceiver);
+        // A method with a CancellationToken parameter is given the token the runtime runs it with there (for a cache
+        // miss, the token shared by every caller waiting for it), not the one its first caller passed.
+        internal static string Body(InterceptedMethod method, bool hasReceiver, bool takesToken)
+            => (takesToken ? "static (args, " + BodyToken + ") => " : "static args => ") + Call(method, hasReceiver, takesToken);
+
+        // The index of the parameter whose token the runtime observes for the caller and replaces for the method, or -1.
+        internal static int TokenParameter(InterceptedMethod method)
+        {
+            for (var i = 0; i < method.Parameters.Count; i++)
+            {
+                if (method.Parameters[i].IsCancellationToken)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        private const string BodyToken = "cancellationToken";
 
         // The original method called with the packed arguments.
-        private static string Call(InterceptedMethod method, bool hasReceiver)
+        private static string Call(InterceptedMethod method, bool hasReceiver, bool takesToken = false)
         {
             var target = hasReceiver ? "args.Item1" : method.ContainingType;
             var first = hasReceiver ? 2 : 1;
-            var arguments = method.Parameters.Select((p, i) => $"args.Item{first + i}{(p.DisallowsNull ? "!" : string.Empty)}");
+            var token = takesToken ? TokenParameter(method) : -1;
+            var arguments = method.Parameters.Select((p, i) => i == token ? BodyToken : $"args.Item{first + i}{(p.DisallowsNull ? "!" : string.Empty)}");
             var suffix = method.ReturnMayBeNull && method.ReturnKind is ReturnKind.Task or ReturnKind.TaskVoid ? "!" : string.Empty;
             return $"{target}.{method.MethodName}{method.TypeArguments}({string.Join(", ", arguments)}){suffix}";
         }

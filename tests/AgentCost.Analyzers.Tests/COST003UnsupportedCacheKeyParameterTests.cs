@@ -19,7 +19,13 @@ public sealed class COST003UnsupportedCacheKeyParameterTests
         { "chat client", "[Cached] public Task<string> M(string query, IChatClient {|COST003:client|}) => Task.FromResult(query);" },
         { "cancellation source", "[Cached] public string M(CancellationTokenSource {|COST003:source|}) => \"\";" },
         { "task", "[Cached] public string M(Task<int> {|COST003:pending|}) => \"\";" },
-        { "tuple", "[Cached] public string M((int Id, string Name) {|COST003:pair|}) => \"\";" },
+        { "tuple of a delegate", "[Cached] public string M((int Id, Func<int> Next) {|COST003:pair|}) => \"\";" },
+        { "native integer", "[Cached] public string M(nint {|COST003:handle|}) => \"\";" },
+        { "value task", "[Cached] public string M(ValueTask<int> {|COST003:pending|}) => \"\";" },
+        { "async enumerable", "[Cached] public string M(IAsyncEnumerable<int> {|COST003:items|}) => \"\";" },
+        { "method info", "[Cached] public string M(System.Reflection.MethodInfo {|COST003:method|}) => \"\";" },
+        { "class with state in private fields only", "[Cached] public string M(Hidden {|COST003:value|}) => \"\";" },
+        { "struct whose public state is all [JsonIgnore]", "[Cached] public string M(AllIgnored {|COST003:value|}) => \"\";" },
         { "type", "[Cached] public string M(Type {|COST003:type|}) => \"\";" },
         { "class with no properties", "[Cached] public string M(Opaque {|COST003:value|}) => \"\";" },
         { "list of delegates", "[Cached] public string M(List<Action> {|COST003:callbacks|}) => \"\";" },
@@ -32,6 +38,9 @@ public sealed class COST003UnsupportedCacheKeyParameterTests
         { "other scalars", "[Cached] public string M(Guid a, DateTimeOffset b, TimeSpan c, DateOnly d, TimeOnly e, Uri f, DayOfWeek g, int? h) => \"\";" },
         { "collections", "[Cached] public string M(string[] a, List<int> b, IReadOnlyList<string> c, Dictionary<string, int> d, byte[] e) => \"\";" },
         { "record", "[Cached] public string M(Query query) => \"\";" },
+        { "class with public fields", "[Cached] public string M(FieldPoint point, FieldCell cell) => \"\";" },
+        { "tuple", "[Cached] public string M((int Id, string Name) pair, (Query, List<int>) nested) => \"\";" },
+        { "abstract type", "[Cached] public string M(Shape shape) => \"\";" },
         { "cancellation token", "[Cached] public Task<string> M(string q, CancellationToken cancellationToken) => Task.FromResult(q);" },
         { "[NotCacheKey]", "[Cached] public string M(string q, [NotCacheKey] System.IO.Stream log, [NotCacheKey] object tag) => q;" },
         { "not [Cached]", "public string M(object value, Func<int> f) => \"\";" },
@@ -42,6 +51,11 @@ public sealed class COST003UnsupportedCacheKeyParameterTests
     private const string Declarations = """
         public sealed class Opaque { private readonly int _value; public Opaque(int value) => _value = value; public override string ToString() => _value.ToString(); }
         public sealed record Query(string Text, int Limit);
+        public sealed class Hidden { private int _x; private string _y = ""; public void Set(int x, string y) { _x = x; _y = y; } public override string ToString() => _y + _x; }
+        public struct AllIgnored { [System.Text.Json.Serialization.JsonIgnore] public int X; [System.Text.Json.Serialization.JsonIgnore] public int Y { get; set; } }
+        public sealed class FieldPoint { public int X, Y; public int Sum => X + Y; }
+        public struct FieldCell { public int Row; }
+        public abstract class Shape { protected int Sides; }
         """;
 
     [Theory]

@@ -55,6 +55,77 @@ public sealed class CompileAndRunTests
     }
 
     [Fact]
+    public async Task CancellingTheFirstCallerOfAMissFailsOnlyThatCaller()
+    {
+        // Twenty callers wait for one run; the first cancels while it runs. The method runs with the cache's shared
+        // token, so the other nineteen still get its result; a synchronous method waits in the same way.
+        var output = await RunAsync("""
+            using System.Linq;
+
+            public sealed class Tools
+            {
+                public int Executions;
+                public CancellationToken Seen;
+                public readonly TaskCompletionSource Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                public readonly TaskCompletionSource Gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+                [Cached]
+                public async Task<string> ResearchAsync(string topic, CancellationToken cancellationToken)
+                {
+                    Interlocked.Increment(ref Executions);
+                    Seen = cancellationToken;
+                    Started.TrySetResult();
+                    await Gate.Task.WaitAsync(cancellationToken);
+                    return "report on " + topic;
+                }
+
+                [Cached]
+                public int Measure(string text, CancellationToken cancellationToken)
+                {
+                    Interlocked.Increment(ref Executions);
+                    Seen = cancellationToken;
+                    return text.Length;
+                }
+            }
+
+            public static class Program
+            {
+                public static async Task<string> Run()
+                {
+                    using var runtime = AgentCostRuntime.Create();
+                    using var scope = AgentCostRuntime.Use(runtime);
+                    var tools = new Tools();
+                    using var first = new CancellationTokenSource();
+                    var firstCall = tools.ResearchAsync("agents", first.Token);
+                    await tools.Started.Task;
+                    var others = Enumerable.Range(0, 19).Select(_ => new CancellationTokenSource()).ToList();
+                    var otherCalls = others.Select(cts => tools.ResearchAsync("agents", cts.Token)).ToList();
+                    first.Cancel();
+                    string firstOutcome;
+                    try
+                    {
+                        await firstCall;
+                        firstOutcome = "completed";
+                    }
+                    catch (OperationCanceledException ex)
+                    {
+                        firstOutcome = ex.CancellationToken == first.Token ? "cancelled by its own token" : "cancelled by another token";
+                    }
+
+                    var bodyCancelled = tools.Seen.IsCancellationRequested;
+                    tools.Gate.SetResult();
+                    var results = await Task.WhenAll(otherCalls);
+                    using var caller = new CancellationTokenSource();
+                    var length = tools.Measure("twelve chars", caller.Token);
+                    return $"first {firstOutcome}; body cancelled={bodyCancelled}; {results.Count(r => r == "report on agents")} results; executions={tools.Executions}; length={length}";
+                }
+            }
+            """);
+
+        Assert.Equal("first cancelled by its own token; body cancelled=False; 19 results; executions=2; length=12", output);
+    }
+
+    [Fact]
     public async Task StaticSynchronousMethod()
     {
         var output = await RunAsync("""

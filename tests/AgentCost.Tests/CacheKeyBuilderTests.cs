@@ -61,8 +61,8 @@ public class CacheKeyBuilderTests
 {
     // Golden keys: computed once and committed. A change to the canonical encoding (tags, widths, byte order,
     // identity layout) changes them and fails these tests — bump CacheKeyBuilder.EncodingVersion and update them.
-    private const string GoldenSearchKey = "agentcost:e86081594b3fe9b29f08646cd13c1cbcd1f2337732b5bc4bb3bbfa0869561a64";
-    private const string GoldenAllTypesKey = "agentcost:4a5fa284014c72a72aed8925c26da0bb22bf02d2f6a0ee4270ceeba6ad1eef96";
+    private const string GoldenSearchKey = "agentcost:8bda46540ba9663fdb6f7b9a3cff881a1a57f21ef8b690ab52ee96eb9300774b";
+    private const string GoldenAllTypesKey = "agentcost:4ae97c6dc14dabbbf62758d2cdbe3aec476ee9a56c72d91036c368b0c0facdaf";
 
     private static readonly AgentMethod SearchMethod = new(
         "Sample.Tools", "SearchAsync",
@@ -347,7 +347,7 @@ public class CacheKeyBuilderTests
     {
         var error = Assert.Throws<NotSupportedException>(() => Keys.Of(new OpaqueClient("https://example.invalid")));
         Assert.Contains(typeof(OpaqueClient).FullName!, error.Message, StringComparison.Ordinal);
-        Assert.Contains("no serialisable properties", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no public readable state", error.Message, StringComparison.Ordinal);
         Assert.Contains("[NotCacheKey]", error.Message, StringComparison.Ordinal);
     }
 

@@ -149,7 +149,7 @@ internal static class Intercepted
             AskAsyncMethod,
             (@this, prompt, log, ct),
             static (ref CacheKeyBuilder key, in (Tools, string, object?, CancellationToken) args) => key.Add(args.Item2),
-            static args => args.Item1.AskAsync(args.Item2, args.Item3, args.Item4),
+            static (args, cancellationToken) => args.Item1.AskAsync(args.Item2, args.Item3, cancellationToken),
             ct);
 
     public static ValueTask<int> CallCountAsync(this Tools @this, string text)

@@ -4,8 +4,14 @@ namespace AgentCost.Analyzers.Common;
 
 /// <summary>
 /// Which parameter types the runtime's cache key (<c>CacheKeyBuilder</c>) can encode: primitives, strings, enums and the
-/// other scalars it knows, collections of encodable values, and records and classes through their public properties.
+/// other scalars it knows, collections and value tuples of encodable values, and records, structs and classes through
+/// their public properties and public fields.
 /// </summary>
+/// <remarks>
+/// The same rule as the runtime's, where the declared type decides it: a class or struct with no public readable state
+/// (no public property with a getter, no public field, not counting <c>[JsonIgnore]</c> members) is refused, because
+/// every value would encode alike. Abstract types, interfaces and type parameters are left to the run-time type.
+/// </remarks>
 internal static class CacheKeyTypes
 {
     /// <summary>Why a value of <paramref name="type"/> cannot be part of a cache key, or <see langword="null"/> when it can (or when it is not known).</summary>
@@ -91,9 +97,18 @@ internal static class CacheKeyTypes
             return "a reflection object has no stable serialised form";
         }
 
-        if (Names.IsType(type, "System", "ValueTuple"))
+        if (type.IsTupleType || Names.IsType(type, "System", "ValueTuple"))
         {
-            return "a tuple's elements are fields, which the key's serialiser does not read; use a record";
+            // Keyed by its elements (fields Item1, Item2, ...), like a record by its properties.
+            foreach (var element in type.TypeArguments)
+            {
+                if (GetProblem(element, depth + 1) is { } problem)
+                {
+                    return problem;
+                }
+            }
+
+            return null;
         }
 
         if (IsService(type))
@@ -115,9 +130,9 @@ internal static class CacheKeyTypes
             return GetProblem(type.TypeArguments[0], depth + 1);
         }
 
-        if (type.TypeKind is TypeKind.Class or TypeKind.Struct && !type.IsAbstract && !HasConverter(type) && !HasPublicProperty(type))
+        if (type.TypeKind is TypeKind.Class or TypeKind.Struct && !type.IsAbstract && !HasConverter(type) && !HasPublicState(type))
         {
-            return "it has no public properties, so every value would encode alike";
+            return "it has no public readable state (no public property with a getter, no public field), so every value would encode alike";
         }
 
         return null;
@@ -165,16 +180,36 @@ internal static class CacheKeyTypes
         return false;
     }
 
-    private static bool HasPublicProperty(INamedTypeSymbol type)
+    // What the key reads: public instance properties with a public getter and public instance fields, unless [JsonIgnore]d.
+    private static bool HasPublicState(INamedTypeSymbol type)
     {
         for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
         {
             foreach (var member in current.GetMembers())
             {
-                if (member is IPropertySymbol { IsStatic: false, IsIndexer: false, DeclaredAccessibility: Accessibility.Public, GetMethod: not null })
+                var keyed = member switch
+                {
+                    IPropertySymbol { IsStatic: false, IsIndexer: false, DeclaredAccessibility: Accessibility.Public, GetMethod.DeclaredAccessibility: Accessibility.Public } => true,
+                    IFieldSymbol { IsStatic: false, IsConst: false, DeclaredAccessibility: Accessibility.Public } => true,
+                    _ => false,
+                };
+                if (keyed && !IsJsonIgnored(member))
                 {
                     return true;
                 }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsJsonIgnored(ISymbol member)
+    {
+        foreach (var attribute in member.GetAttributes())
+        {
+            if (Names.IsType(attribute.AttributeClass, "System.Text.Json.Serialization", "JsonIgnoreAttribute"))
+            {
+                return true;
             }
         }
 

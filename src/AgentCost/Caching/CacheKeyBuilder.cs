@@ -1,9 +1,12 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using AgentCost.Interception;
 
@@ -19,18 +22,25 @@ namespace AgentCost.Caching;
 /// Supported argument types: primitives, <see cref="string"/>, <see cref="decimal"/>, enums, <see cref="Guid"/>,
 /// <see cref="DateTime"/>, <see cref="DateTimeOffset"/>, <see cref="TimeSpan"/>, <see cref="DateOnly"/>,
 /// <see cref="TimeOnly"/>, their nullable forms, arrays and other sequences of these (keyed by their items, so a
-/// <c>List&lt;int&gt;</c> and an <c>int[]</c> with the same items share a key), and records, structs and classes
-/// through their <see cref="System.Text.Json"/> contract: each readable property by name, each value by its
-/// run-time type, at every depth (so derived types held by a base-typed property are told apart). Types with a
-/// converter of their own (for example <see cref="Uri"/>) are keyed by their JSON text. Type names in keys
-/// carry no assembly version, so keys survive a rebuild; <see cref="CachedAttribute.Version"/> is the way to
-/// retire old results. Generated interceptors use this type; applications rarely need it.
+/// <c>List&lt;int&gt;</c> and an <c>int[]</c> with the same items share a key), and records, structs, classes and
+/// value tuples through their <see cref="System.Text.Json"/> contract: each public property with a getter and each
+/// public field by name, each value by its run-time type, at every depth (so derived types held by a base-typed
+/// property are told apart). Types with a converter of their own (for example <see cref="Uri"/>) are keyed by their
+/// JSON text. Type names in keys carry no assembly version, so keys survive a rebuild;
+/// <see cref="CachedAttribute.Version"/> is the way to retire old results. Generated interceptors use this type;
+/// applications rarely need it.
+/// <para>Refused, because distinct values would share a key or the value has none: a type with no public readable
+/// state (its state, if any, is in non-public fields); a contract (from the key serialiser options) that leaves out a
+/// public property or field not marked <c>[JsonIgnore]</c>; a property whose getter throws; and values that are not
+/// data — delegates, streams, readers and writers, tasks, enumerators, reflection objects, pointers and native
+/// integers, services such as <see cref="CancellationTokenSource"/>.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public ref struct CacheKeyBuilder
 {
     /// <summary>Version of the encoding; changing the encoding changes this, so old entries are never misread.</summary>
-    internal const byte EncodingVersion = 2;
+    /// <remarks>3: public fields are keyed, so a type with fields no longer shares the keys of version 2.</remarks>
+    internal const byte EncodingVersion = 3;
 
     internal const string KeyPrefix = "agentcost:";
 
@@ -44,13 +54,22 @@ public ref struct CacheKeyBuilder
     [ThreadStatic]
     private static IncrementalHash? t_sha256;
 
+    // Why a run-time type is not data (a delegate, a stream, ...), or null; by type, since it never changes.
+    private static readonly ConcurrentDictionary<Type, string?> s_notData = new();
+
+    // Why a contract would let distinct values share a key, or "" when it covers the type's public state.
+    private static readonly ConditionalWeakTable<JsonTypeInfo, string> s_contractProblems = new();
+
     private CanonicalWriter _writer;
     private readonly JsonSerializerOptions _jsonOptions;
+    private readonly AgentMethod _method;
+    private string? _parameter;
     private int _depth;
 
     internal CacheKeyBuilder(AgentMethod method, string? partition, JsonSerializerOptions jsonOptions)
     {
         _jsonOptions = jsonOptions;
+        _method = method;
         _writer = new CanonicalWriter(256);
         _writer.WriteByte((byte)'A');
         _writer.WriteByte((byte)'C');
@@ -95,6 +114,18 @@ public ref struct CacheKeyBuilder
         {
             AddObject(value);
         }
+    }
+
+    /// <summary>Adds one argument to the key, naming its parameter in the error if the value cannot be part of a key.</summary>
+    /// <typeparam name="T">The parameter's declared type.</typeparam>
+    /// <param name="value">The argument.</param>
+    /// <param name="parameter">The parameter's name.</param>
+    /// <exception cref="NotSupportedException">The value's type has no stable serialised form.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add<T>(T value, string parameter)
+    {
+        _parameter = parameter;
+        Add(value);
     }
 
     /// <summary>Finishes the key and returns its text: a fixed prefix and the lowercase hex SHA-256 hash.</summary>
@@ -272,6 +303,11 @@ public ref struct CacheKeyBuilder
     private void AddContract(object value)
     {
         var type = value.GetType();
+        if (s_notData.GetOrAdd(type, NotDataReason) is { } notData)
+        {
+            throw UnsupportedKey(type, notData, null);
+        }
+
         JsonTypeInfo typeInfo;
         try
         {
@@ -288,6 +324,11 @@ public ref struct CacheKeyBuilder
             return;
         }
 
+        if (s_contractProblems.GetValue(typeInfo, FindContractProblem) is { Length: > 0 } problem)
+        {
+            throw UnsupportedKey(type, problem, null);
+        }
+
         // Walk the contract rather than serialise it: the serialiser writes a property by its declared type, so
         // a derived value held by a base-typed property would lose what tells it apart.
         var readable = 0;
@@ -299,12 +340,6 @@ public ref struct CacheKeyBuilder
             }
         }
 
-        if (readable == 0)
-        {
-            // Every instance would encode alike and share one key.
-            throw UnsupportedKey(type, "it has no serialisable properties, so different values would share one key.", null);
-        }
-
         Enter(type);
         _writer.WriteByte((byte)CacheKeyTag.Object);
         _writer.WriteString(GetTypeName(type));
@@ -314,11 +349,134 @@ public ref struct CacheKeyBuilder
             if (property.Get is { } get)
             {
                 _writer.WriteString(property.Name);
-                AddObject(get(value));
+                AddObject(Read(value, property, get));
             }
         }
 
         _depth--;
+    }
+
+    // A getter that throws (Stream.ReadTimeout on most streams) says the value has no stable form; the error says so
+    // rather than letting the getter's own message, which names no parameter, reach the caller.
+    private readonly object? Read(object value, JsonPropertyInfo property, Func<object, object?> get)
+    {
+        try
+        {
+            return get(value);
+        }
+        catch (Exception ex)
+        {
+            throw UnsupportedKey(value.GetType(), $"reading its property '{property.Name}' threw {ex.GetType().Name} ({ex.Message}).", ex);
+        }
+    }
+
+    // Types that stand for code, work, resources or addresses: whatever their properties say, they are not data.
+    private static string? NotDataReason(Type type)
+    {
+        if (typeof(Delegate).IsAssignableFrom(type))
+        {
+            return "it is a delegate: code, not a value.";
+        }
+
+        if (typeof(Stream).IsAssignableFrom(type) || typeof(TextReader).IsAssignableFrom(type) || typeof(TextWriter).IsAssignableFrom(type))
+        {
+            return "it is a stream, reader or writer: it is read once and has no value to compare.";
+        }
+
+        if (typeof(Task).IsAssignableFrom(type)
+            || type == typeof(ValueTask)
+            || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ValueTask<>))
+            || typeof(IEnumerator).IsAssignableFrom(type)
+            || IsAsyncEnumerable(type))
+        {
+            return "it stands for work in progress, not a value.";
+        }
+
+        if (typeof(MemberInfo).IsAssignableFrom(type))
+        {
+            return "it is a reflection object, with no stable serialised form.";
+        }
+
+        if (type == typeof(IntPtr) || type == typeof(UIntPtr) || type == typeof(Pointer))
+        {
+            return "it is an address, not a value, and its size depends on the process.";
+        }
+
+        if (typeof(CancellationTokenSource).IsAssignableFrom(type)
+            || typeof(WaitHandle).IsAssignableFrom(type)
+            || typeof(Thread).IsAssignableFrom(type)
+            || typeof(System.Net.Http.HttpMessageInvoker).IsAssignableFrom(type)
+            || typeof(IServiceProvider).IsAssignableFrom(type)
+            || typeof(Microsoft.Extensions.Logging.ILogger).IsAssignableFrom(type)
+            || typeof(Microsoft.Extensions.Logging.ILoggerFactory).IsAssignableFrom(type)
+            || typeof(Microsoft.Extensions.AI.IChatClient).IsAssignableFrom(type))
+        {
+            return "it is a service or a resource, not a value.";
+        }
+
+        return null;
+    }
+
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "Looks for an implemented interface by name; a trimmed-away interface is not implemented.")]
+    private static bool IsAsyncEnumerable(Type type)
+    {
+        foreach (var @interface in type.GetInterfaces())
+        {
+            if (@interface.IsGenericType && @interface.GetGenericTypeDefinition() == typeof(IAsyncEnumerable<>))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The key covers a type only if its contract reads all of its public state: a public property or field the
+    // contract leaves out (key serialiser options without IncludeFields, a contract modifier) could tell two values
+    // apart that the key would not. [JsonIgnore] is the way to say that a member does not change the result.
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "The trimmer keeps every member some code reads; members it removed hold no state a method could depend on, and seeing fewer members never refuses a contract that covers the rest.")]
+    private static string FindContractProblem(JsonTypeInfo typeInfo)
+    {
+        var keyed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var property in typeInfo.Properties)
+        {
+            if (property.Get is not null)
+            {
+                keyed.Add(property.AttributeProvider is MemberInfo member ? member.Name : property.Name);
+            }
+        }
+
+        if (keyed.Count == 0)
+        {
+            return "it has no public readable state (no public property with a getter, no public field), so every value " +
+                   "would encode alike; state in non-public fields is not seen by the key.";
+        }
+
+        const BindingFlags Public = BindingFlags.Public | BindingFlags.Instance;
+        foreach (var field in typeInfo.Type.GetFields(Public))
+        {
+            if (!keyed.Contains(field.Name) && !field.IsDefined(typeof(JsonIgnoreAttribute), inherit: true))
+            {
+                return $"its public field '{field.Name}' is not in the contract of the key serialiser options (set IncludeFields " +
+                       "on them, or mark the field [JsonIgnore] if it does not change the result).";
+            }
+        }
+
+        foreach (var property in typeInfo.Type.GetProperties(Public))
+        {
+            if (property.GetMethod is { IsPublic: true }
+                && property.GetIndexParameters().Length == 0
+                && !property.PropertyType.IsByRefLike
+                && !property.PropertyType.IsPointer
+                && !keyed.Contains(property.Name)
+                && !property.IsDefined(typeof(JsonIgnoreAttribute), inherit: true))
+            {
+                return $"its public property '{property.Name}' is not in the contract of the key serialiser options (mark it " +
+                       "[JsonIgnore] if it does not change the result).";
+            }
+        }
+
+        return string.Empty;
     }
 
     // A type with a converter of its own (Uri, Version, a [JsonConverter] type): its JSON text is its canonical form.
@@ -358,7 +516,14 @@ public ref struct CacheKeyBuilder
     private readonly bool IsJsonObject(Type type)
         => _jsonOptions.TryGetTypeInfo(type, out var info) && info.Kind == JsonTypeInfoKind.Object;
 
-    private static NotSupportedException UnsupportedKey(Type type, string reason, Exception? inner)
-        => new($"A value of type '{type.FullName}' cannot be part of a cache key: {reason} " +
-               "Mark the parameter [NotCacheKey] or pass a type with a stable serialised form.", inner);
+    // Names the parameter and its method when the interceptor said which parameter is being added.
+    private readonly NotSupportedException UnsupportedKey(Type type, string reason, Exception? inner)
+    {
+        var subject = _parameter is null
+            ? $"A value of type '{type.FullName}'"
+            : $"Parameter '{_parameter}' of '{_method.DisplayName}' (here a value of type '{type.FullName}')";
+        return new($"{subject} cannot be part of a cache key: {reason} " +
+                   "Mark the parameter [NotCacheKey] if it does not change the result, or pass a value with a stable serialised form " +
+                   "that identifies it (an id, a path, a record of the settings).", inner);
+    }
 }

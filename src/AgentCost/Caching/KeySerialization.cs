@@ -10,6 +10,7 @@ internal static class KeySerialization
     /// <summary>
     /// Reflection-based where the application allows reflection serialisation; otherwise empty, so that a trimmed or
     /// native AOT application must pass its source-generated resolver to the runtime for record and class arguments.
+    /// Public fields are part of the contract: a type whose state is in public fields would otherwise key every value alike.
     /// </summary>
     public static JsonSerializerOptions DefaultOptions { get; } = CreateDefault();
 
@@ -17,7 +18,7 @@ internal static class KeySerialization
     [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "As above: the reflection resolver is only created when reflection-based serialisation is enabled.")]
     private static JsonSerializerOptions CreateDefault()
     {
-        var options = new JsonSerializerOptions();
+        var options = new JsonSerializerOptions { IncludeFields = true };
         options.TypeInfoResolver = JsonSerializer.IsReflectionEnabledByDefault
             ? new DefaultJsonTypeInfoResolver()
             : JsonTypeInfoResolver.Combine();

@@ -99,12 +99,12 @@ public sealed class ResultCache
     {
         if (!_options.Enabled || method.Cache is null)
         {
-            return body.RunAsync(args, method);
+            return body.RunAsync(args, method, cancellationToken);
         }
 
         var entry = _methods.GetOrAdd(method, static (m, options) => new MethodEntry(m, options), _options);
         var key = CreateKey(method, in args, writeKey);
-        var invocation = CacheInvocation<TArgs, TResult>.Rent(in args, body, method, key, this);
+        var invocation = CacheInvocation<TArgs, TResult>.Rent(in args, body, method, key, this, cancellationToken);
         var pending = _cache.GetOrCreateAsync(key, invocation, CacheInvocation<TArgs, TResult>.Factory, entry.EntryOptions, tags: null, cancellationToken);
 
         if (pending.IsCompletedSuccessfully)
@@ -112,13 +112,12 @@ public sealed class ResultCache
             var result = pending.Result;
             var ran = invocation.Ran;
             invocation.Return();
-            Record(entry, ran);
-            if (!ran && entry.HasSpend)
+            if (!ran)
             {
-                CreditHit(entry, key);
+                RecordHit(entry, key);
             }
 
-            if (ran && result is null && !_options.CacheNullResults)
+            if (result is null && !_options.CacheNullResults)
             {
                 return ForgetAsync(key, result);
             }
@@ -135,29 +134,17 @@ public sealed class ResultCache
         MethodEntry entry,
         string key)
     {
-        // Not returned to the per-thread spare: a cancelled caller may leave the factory still holding it.
-        TResult result;
-        try
+        // Not returned to the per-thread spare: a cancelled caller may leave the factory still holding it. A caller
+        // that fails or gives up records nothing: the miss is recorded by the run itself.
+        var result = await pending.ConfigureAwait(false);
+        if (!invocation.Ran)
         {
-            result = await pending.ConfigureAwait(false);
-        }
-        catch
-        {
-            if (invocation.Ran)
-            {
-                Record(entry, ran: true);
-            }
-
-            throw;
+            RecordHit(entry, key);
         }
 
-        Record(entry, invocation.Ran);
-        if (!invocation.Ran && entry.HasSpend)
-        {
-            CreditHit(entry, key);
-        }
-
-        if (invocation.Ran && result is null && !_options.CacheNullResults)
+        // Any caller that gets a null result removes it, not only the one whose call ran the method: that caller may
+        // have cancelled while the others waited. Removal is idempotent, and with null results off, no null entry is meant to stay.
+        if (result is null && !_options.CacheNullResults)
         {
             await _cache.RemoveAsync(key).ConfigureAwait(false);
         }
@@ -209,16 +196,27 @@ public sealed class ResultCache
         }
     }
 
+    /// <summary>Counts a run of the method, when it starts: whichever of the callers waiting for it stays to the end.</summary>
+    internal void RecordMiss(AgentMethod method)
+    {
+        if (_methods.TryGetValue(method, out var entry))
+        {
+            Record(entry, ran: true);
+        }
+    }
+
+    private void RecordHit(MethodEntry entry, string key)
+    {
+        Record(entry, ran: false);
+        if (entry.HasSpend)
+        {
+            CreditHit(entry, key);
+        }
+    }
+
     private void Record(MethodEntry entry, bool ran)
     {
-        if (ran)
-        {
-            Interlocked.Increment(ref entry.Misses);
-        }
-        else
-        {
-            Interlocked.Increment(ref entry.Hits);
-        }
+        Interlocked.Increment(ref ran ? ref entry.Misses : ref entry.Hits);
 
         if (_metrics.CacheRequests.Enabled)
         {

@@ -36,39 +36,26 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        using var budget = OpenBudget(method);
-        var task = OpenTask(method);
-        using var route = OpenRoute(method, args);
-        try
-        {
-            TResult result;
-            if (method.Cache is null)
-            {
-                var previous = AgentCallContext.Enter(method);
-                try
-                {
-                    result = body(args);
-                }
-                finally
-                {
-                    AgentCallContext.Exit(method, previous);
-                }
-            }
-            else
-            {
-                var pending = AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, new MethodBody<TArgs, TResult>(body), CancellationToken.None);
+        return Invoke(method, args, writeKey, new MethodBody<TArgs, TResult>(body), CancellationToken.None);
+    }
 
-                // A synchronous method stays synchronous: only a second-level cache or a concurrent miss can leave this pending.
-                result = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
-            }
-
-            task?.Succeed();
-            return result;
-        }
-        finally
-        {
-            EndTask(task);
-        }
+    /// <summary>
+    /// Runs a method that returns <typeparamref name="TResult"/> synchronously and takes a <see cref="CancellationToken"/>.
+    /// </summary>
+    /// <typeparam name="TArgs">The tuple of receiver and arguments.</typeparam>
+    /// <typeparam name="TResult">The method's return type.</typeparam>
+    /// <param name="method">The method's descriptor.</param>
+    /// <param name="args">The receiver and arguments.</param>
+    /// <param name="writeKey">Adds the key arguments to a cache key; <see langword="null"/> when there are none.</param>
+    /// <param name="body">Calls the original method with the token it is given in place of the caller's.</param>
+    /// <param name="cancellationToken">The call's own cancellation token.</param>
+    /// <returns>The method's result, from the cache or from running it.</returns>
+    /// <remarks>The method is given the caller's token, or for a cache miss the cache's token, which is cancelled only when every caller waiting for the same entry has cancelled.</remarks>
+    public static TResult Invoke<TArgs, TResult>(AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey, Func<TArgs, CancellationToken, TResult> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(body);
+        return Invoke(method, args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken);
     }
 
     /// <summary>Runs a method that returns <see cref="Task{TResult}"/>.</summary>
@@ -84,12 +71,7 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        if (method.HasScopes)
-        {
-            return InvokeInScopesAsync(method, args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken).AsTask();
-        }
-
-        if (method.Cache is null)
+        if (!method.HasScopes && method.Cache is null)
         {
             var previous = AgentCallContext.Enter(method);
             try
@@ -102,7 +84,37 @@ public static class AgentMethodInvoker
             }
         }
 
-        return AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken).AsTask();
+        return InvokeAsync(method, args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken).AsTask();
+    }
+
+    /// <summary>Runs a method that returns <see cref="Task{TResult}"/> and takes a <see cref="CancellationToken"/>.</summary>
+    /// <typeparam name="TArgs">The tuple of receiver and arguments.</typeparam>
+    /// <typeparam name="TResult">The method's result type.</typeparam>
+    /// <param name="method">The method's descriptor.</param>
+    /// <param name="args">The receiver and arguments.</param>
+    /// <param name="writeKey">Adds the key arguments to a cache key; <see langword="null"/> when there are none.</param>
+    /// <param name="body">Calls the original method with the token it is given in place of the caller's.</param>
+    /// <param name="cancellationToken">The call's own cancellation token; a cancelled caller stops waiting at once.</param>
+    /// <returns>The method's result, from the cache or from running it.</returns>
+    /// <remarks>The method is given the caller's token, or for a cache miss the cache's token, which is cancelled only when every caller waiting for the same entry has cancelled.</remarks>
+    public static Task<TResult> InvokeAsync<TArgs, TResult>(AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey, Func<TArgs, CancellationToken, Task<TResult>> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(body);
+        if (!method.HasScopes && method.Cache is null)
+        {
+            var previous = AgentCallContext.Enter(method);
+            try
+            {
+                return body(args, cancellationToken);
+            }
+            finally
+            {
+                AgentCallContext.Exit(method, previous);
+            }
+        }
+
+        return InvokeAsync(method, args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken).AsTask();
     }
 
     /// <summary>Runs a method that returns <see cref="ValueTask{TResult}"/>.</summary>
@@ -118,17 +130,24 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        if (method.HasScopes)
-        {
-            return InvokeInScopesAsync(method, args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken);
-        }
+        return InvokeAsync(method, args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken);
+    }
 
-        if (method.Cache is null)
-        {
-            return new MethodBody<TArgs, TResult>(body).RunAsync(args, method);
-        }
-
-        return AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken);
+    /// <summary>Runs a method that returns <see cref="ValueTask{TResult}"/> and takes a <see cref="CancellationToken"/>.</summary>
+    /// <typeparam name="TArgs">The tuple of receiver and arguments.</typeparam>
+    /// <typeparam name="TResult">The method's result type.</typeparam>
+    /// <param name="method">The method's descriptor.</param>
+    /// <param name="args">The receiver and arguments.</param>
+    /// <param name="writeKey">Adds the key arguments to a cache key; <see langword="null"/> when there are none.</param>
+    /// <param name="body">Calls the original method with the token it is given in place of the caller's.</param>
+    /// <param name="cancellationToken">The call's own cancellation token; a cancelled caller stops waiting at once.</param>
+    /// <returns>The method's result, from the cache or from running it.</returns>
+    /// <remarks>The method is given the caller's token, or for a cache miss the cache's token, which is cancelled only when every caller waiting for the same entry has cancelled.</remarks>
+    public static ValueTask<TResult> InvokeValueTaskAsync<TArgs, TResult>(AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey, Func<TArgs, CancellationToken, ValueTask<TResult>> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(body);
+        return InvokeAsync(method, args, writeKey, new MethodBody<TArgs, TResult>(body), cancellationToken);
     }
 
     /// <summary>Runs a method that returns nothing. Only policies that need no result apply (not the cache).</summary>
@@ -220,6 +239,40 @@ public static class AgentMethodInvoker
         }
     }
 
+    private static TResult Invoke<TArgs, TResult>(AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey, MethodBody<TArgs, TResult> body, CancellationToken cancellationToken)
+    {
+        using var budget = OpenBudget(method);
+        var task = OpenTask(method);
+        using var route = OpenRoute(method, args);
+        try
+        {
+            // A synchronous method stays synchronous: only a second-level cache, a concurrent miss or a cancellable
+            // token (the cache then runs the miss on the thread pool) can leave this pending.
+            var pending = method.Cache is null
+                ? body.RunAsync(args, method, cancellationToken)
+                : AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, body, cancellationToken);
+            var result = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+            task?.Succeed();
+            return result;
+        }
+        finally
+        {
+            EndTask(task);
+        }
+    }
+
+    private static ValueTask<TResult> InvokeAsync<TArgs, TResult>(AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey, MethodBody<TArgs, TResult> body, CancellationToken cancellationToken)
+    {
+        if (method.HasScopes)
+        {
+            return InvokeInScopesAsync(method, args, writeKey, body, cancellationToken);
+        }
+
+        return method.Cache is null
+            ? body.RunAsync(args, method, cancellationToken)
+            : AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, body, cancellationToken);
+    }
+
     // The scopes must stay open until the method's task completes, so the asynchronous shapes await inside them.
     private static async ValueTask<TResult> InvokeInScopesAsync<TArgs, TResult>(AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey, MethodBody<TArgs, TResult> body, CancellationToken cancellationToken)
     {
@@ -229,7 +282,7 @@ public static class AgentMethodInvoker
         try
         {
             var result = method.Cache is null
-                ? await body.RunAsync(args, method).ConfigureAwait(false)
+                ? await body.RunAsync(args, method, cancellationToken).ConfigureAwait(false)
                 : await AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, body, cancellationToken).ConfigureAwait(false);
             task?.Succeed();
             return result;
