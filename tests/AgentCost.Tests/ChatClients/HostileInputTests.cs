@@ -220,6 +220,29 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public async Task A_free_model_still_runs_in_a_budget_an_over_report_took_past_its_limit()
+    {
+        using var test = new SpendRuntime(o =>
+        {
+            o.Pricing.Models["local-free"] = new ModelPrice { Input = 0m, Output = 0m };
+            o.Spending.Budgets.Global.Daily = 0.001m;
+        });
+        var dear = new ReportingModel("gpt-4o") { Usage = static _ => new UsageDetails { InputTokenCount = 1_000_000, OutputTokenCount = 0 } };
+        var free = new ReportingModel("local-free");
+        using var dearClient = new ChatClientBuilder(dear).UseAgentCost().Build();
+        using var freeClient = new ChatClientBuilder(free).UseAgentCost().Build();
+        await dearClient.GetResponseAsync(s_question, new ChatOptions { MaxOutputTokens = 10 });
+        var spend = test.Spending.GetBudgets().Single();
+        Assert.True(spend.Spent > spend.Limit, $"spent {spend.Spent}");
+
+        // Its worst case is nothing, which fits any budget: admission must not retry for ever.
+        await Task.Run(() => freeClient.GetResponseAsync(s_question)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1, free.Calls);
+        Assert.Equal(spend.Spent, test.Spending.GetBudgets().Single().Spent);
+    }
+
+    [Fact]
     public void A_price_too_large_for_the_arithmetic_is_refused_at_start_up_naming_its_key()
     {
         var error = Assert.Throws<OptionsValidationException>(() => new SpendRuntime(o =>
@@ -235,7 +258,7 @@ public sealed class HostileInputTests
         using var test = new SpendRuntime(o =>
         {
             o.Pricing.Models["gold-model"] = new ModelPrice { Input = 1_000_000m, Output = 1_000_000m, CachedInput = 999_999.99999m };
-            o.Spending.Budgets.Global.Daily = 900_000_000m;
+            o.Spending.Budgets.Global.Daily = 100_000_000m;
         });
         var model = new ReportingModel("gold-model") { Usage = static _ => new UsageDetails { InputTokenCount = long.MaxValue, OutputTokenCount = long.MaxValue } };
         using var client = new ChatClientBuilder(model).UseAgentCost().Build();
