@@ -34,8 +34,15 @@ namespace AgentCost.ChatClients;
 /// returned.</para>
 /// <para>A call that fails gives its reservations back; a cancelled call is charged what it is known to have used,
 /// else its counted prompt and any streamed output. Outside every budget the request is sent unchanged.</para>
+/// <para>A <see cref="ChatOptions.MaxOutputTokens"/> of zero or less is refused with
+/// <see cref="ArgumentOutOfRangeException"/> before anything is reserved or sent. A lowered output limit is logged, or
+/// refused under <c>AgentCost:Spending:OutputLimitPolicy = Refuse</c>. A stream whose consumer stops reading without
+/// disposing it is settled with what it streamed after <c>AgentCost:Spending:StreamLease</c>.</para>
 /// <para>The guarantee is as exact as the prompt count: exact for text and tool calls with a known tokenizer,
-/// approximate for tool schemas, images and unknown models. What the provider reports is always charged.</para>
+/// approximate for tool schemas, images and unknown models. It holds as long as the provider's reported counts do not
+/// exceed the local count and the reservation: what the provider reports is always charged, so an over-report is the
+/// only way past a limit. A negative count is not believed (the local count is charged) and a count above 2⁴⁰ is held
+/// there.</para>
 /// </remarks>
 public sealed partial class AgentCostChatClient : DelegatingChatClient
 {
@@ -422,6 +429,16 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
     private void LogOutputLimit(OutputLimitReason reason, TokenBudget? budget, int? requested, int sent)
     {
         var method = AgentCallContext.CurrentMethod?.DisplayName ?? "(no agent method)";
+
+        // Information once per method and reason, so that a rewritten request is never silent and a loop does not flood
+        // the log; the message is built only when it is written.
+        var key = (method, reason);
+        var first = !_limitsLogged.ContainsKey(key) && _limitsLogged.Count < MaxLoggedKeys && _limitsLogged.TryAdd(key, 0);
+        if (!first && !_logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
         var limiter = reason switch
         {
             OutputLimitReason.TokenBudget => $"token budget '{budget?.Tightest.Name}'",
@@ -431,8 +448,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
         };
         var asked = requested?.ToString(CultureInfo.InvariantCulture) ?? "none";
 
-        // Information once per method and reason, so that a rewritten request is never silent and a loop does not flood the log.
-        if (_limitsLogged.Count < MaxLoggedKeys && _limitsLogged.TryAdd((method, reason), 0))
+        if (first)
         {
             Log.OutputLimitedFirst(_logger, method, limiter, asked, sent);
         }
@@ -444,7 +460,8 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
 
     private void LogImplausibleUsage(string? modelId, UsageDetails usage)
     {
-        if (_usageLogged.Count < MaxLoggedKeys && _usageLogged.TryAdd(modelId ?? string.Empty, 0))
+        var key = modelId ?? string.Empty;
+        if (!_usageLogged.ContainsKey(key) && _usageLogged.Count < MaxLoggedKeys && _usageLogged.TryAdd(key, 0))
         {
             Log.ImplausibleUsage(_logger, modelId ?? "(unknown)", usage.InputTokenCount, usage.OutputTokenCount, usage.CachedInputTokenCount, usage.ReasoningTokenCount);
         }

@@ -272,5 +272,17 @@ public sealed class HostileInputTests
         Assert.Throws<ArgumentOutOfRangeException>(() => test.Spending.Reserve("gold-model", -1));
     }
 
+    [Fact]
+    public void A_negative_count_asked_of_a_token_budget_is_refused_rather_than_fitting()
+    {
+        using var scope = TokenBudget.Begin("Agent.Run", 1_000, finalAnswerReserve: 0);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => scope.Budget.CheckPromptFits(-1_000_000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scope.Budget.CheckPromptFits(10, -5_000));
+        Assert.Throws<ArgumentOutOfRangeException>(() => scope.Budget.Charge(-10, 0));
+        Assert.True(scope.Budget.CheckPromptFits(999));
+        Assert.False(scope.Budget.CheckPromptFits(int.MaxValue, int.MaxValue));
+    }
+
     private static Tokens.TokenCounter TokenCounterFor(string model) => Tokens.TokenCounter.ForModel(model);
 }
