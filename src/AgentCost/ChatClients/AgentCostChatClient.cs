@@ -188,6 +188,11 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
             {
                 call.LimitOutput(limit, spend.IsFallbackLimit ? OutputLimitReason.FallbackMaxOutputTokens : OutputLimitReason.SpendBudget);
             }
+            else if (wantedOutput is { } reserved)
+            {
+                // The client's default was reserved: it must be sent too, or the answer could outgrow the reservation.
+                call.LimitOutput(reserved, OutputLimitReason.DefaultMaxOutputTokens);
+            }
         }
 
         if (call.LimitReason is { } reason)

@@ -1,7 +1,9 @@
 using System.Runtime.CompilerServices;
 using AgentCost.Budgets;
 using AgentCost.Hosting;
+using AgentCost.Routing;
 using AgentCost.Spending;
+using AgentCost.Tests.Routing;
 using AgentCost.Tests.Spending;
 using Microsoft.Extensions.AI;
 
@@ -20,9 +22,9 @@ public sealed class CallLayerFuzzTests
     private const decimal OutputRate = 10.00m / 1_000_000;
 
     private static readonly int?[] s_limits = [null, null, null, -10_000_000, -1, 0, 1, 7, 200, 2_000, 100_000, int.MaxValue];
-    private static readonly string?[] s_models = [null, null, DefaultModel, "local-free", "mystery-model", "", "   "];
-    private static readonly decimal[] s_dailyLimits = [0.0005m, 0.005m, 0.05m];
-    private static readonly int[] s_tokenTotals = [300, 3_000, 30_000];
+    private static readonly string?[] s_models = [null, null, null, null, DefaultModel, DefaultModel, "local-free", "local-free", "mystery-model", "", "   "];
+    private static readonly decimal[] s_dailyLimits = [0.005m, 0.5m, 5m];
+    private static readonly int[] s_tokenTotals = [3_000, 30_000, 300_000];
 
     [Theory]
     [InlineData(1)]
@@ -31,13 +33,20 @@ public sealed class CallLayerFuzzTests
     [InlineData(4)]
     public async Task Hostile_requests_and_reports_never_break_a_hard_limit(int seed)
     {
+        int reached = 0, routed = 0;
         for (var round = 0; round < 8; round++)
         {
-            await RunRoundAsync(new Random((seed * 1_000) + round), calls: 150, workers: 4);
+            var (toModel, throughRoutes) = await RunRoundAsync(new Random((seed * 1_000) + round), calls: 150, workers: 4);
+            reached += toModel;
+            routed += throughRoutes;
         }
+
+        // The fuzz must exercise calls that are sent, not only refusals, and the routing middleware in front.
+        Assert.True(reached >= 50, $"only {reached} of 1,200 calls reached the model");
+        Assert.True(routed > 0, "no call was routed");
     }
 
-    private static async Task RunRoundAsync(Random random, int calls, int workers)
+    private static async Task<(int Reached, int Routed)> RunRoundAsync(Random random, int calls, int workers)
     {
         var dailyLimit = s_dailyLimits[random.Next(s_dailyLimits.Length)];
         var withTokenBudget = random.Next(4) != 0;
@@ -47,7 +56,15 @@ public sealed class CallLayerFuzzTests
             o.Spending.Budgets.Global.Daily = dailyLimit;
         });
         var model = new FuzzModel(test.Runtime);
-        using var client = new ChatClientBuilder(model).UseAgentCost().Build();
+
+        // In some rounds the routing middleware sits outside, as in the sample: a route picks each call's model.
+        using var router = random.Next(3) == 0
+            ? new ModelRouter(RoutingTestSupport.Options(("simple", ["gpt-4o-mini"]), ("complex", ["gpt-4o"])), timeProvider: test.Time)
+            : null;
+        int? defaultOutput = random.Next(4) == 0 ? null : 256;
+        using var client = (router is null ? new ChatClientBuilder(model) : new ChatClientBuilder(model).UseAgentCostRouting(router))
+            .UseAgentCost(o => o.DefaultMaxOutputTokens = defaultOutput)
+            .Build();
         using var scope = withTokenBudget
             ? TokenBudget.Begin("Fuzz.Run", s_tokenTotals[random.Next(s_tokenTotals.Length)], finalAnswerReserve: 0, minStepTokens: 0)
             : null;
@@ -60,9 +77,19 @@ public sealed class CallLayerFuzzTests
 
             // Some workers open a child budget: it charges the round's budget too, and the tighter one wins.
             using var child = scope is not null && own.Next(2) == 0 ? TokenBudget.Begin("Fuzz.Child", s_tokenTotals[own.Next(s_tokenTotals.Length)], finalAnswerReserve: 0, minStepTokens: 0) : null;
+            using var route = router is not null && own.Next(3) != 0
+                ? ModelRouting.Begin("Fuzz.Route", new ModelRoutePolicy(Tier: own.Next(2) == 0 ? "simple" : "complex"))
+                : null;
+
             while (Interlocked.Increment(ref next) < calls)
             {
                 await CallAsync(client, own);
+
+                // Now and then a lease runs out while other calls are in flight, as it would in a long-running host.
+                if (own.Next(10) == 0)
+                {
+                    test.Time.Advance(SpendingOptions.DefaultStreamLease + TimeSpan.FromSeconds(1));
+                }
             }
         })));
 
@@ -70,6 +97,7 @@ public sealed class CallLayerFuzzTests
         test.Time.Advance(SpendingOptions.DefaultStreamLease + TimeSpan.FromSeconds(1));
 
         Assert.Empty(model.Violations);
+
         var spend = test.Spending.GetBudgets().Single();
         Assert.Equal(0m, spend.Reserved);
         Assert.True(
@@ -85,6 +113,8 @@ public sealed class CallLayerFuzzTests
                 $"used {budget.Used} of {budget.Total}, over-reported {model.OverReportedTokens}");
             Assert.Equal(Math.Max(0, budget.Total - budget.Used), budget.Remaining);
         }
+
+        return (model.ModelsSeen.Values.Sum(), router?.Log.Records.Count ?? 0);
     }
 
     private static async Task CallAsync(IChatClient client, Random random)
@@ -94,7 +124,8 @@ public sealed class CallLayerFuzzTests
         var options = random.Next(10) == 0 && limit is null && modelId is null ? null : new ChatOptions { MaxOutputTokens = limit, ModelId = modelId };
         if (options is not null)
         {
-            options.AdditionalProperties = new() { [FuzzModel.ReportKey] = (Report)random.Next(Enum.GetValues<Report>().Length) };
+            // Mostly honest: one lying report can use a budget up, after which every call is refused.
+            options.AdditionalProperties = new() { [FuzzModel.ReportKey] = random.Next(25) == 0 ? (Report)random.Next(Enum.GetValues<Report>().Length) : Report.Honest };
         }
 
         List<ChatMessage> messages = random.Next(10) switch
@@ -204,6 +235,9 @@ public sealed class CallLayerFuzzTests
 
         public List<string> Violations { get; } = [];
 
+        /// <summary>How many requests reached the model, by model id.</summary>
+        public System.Collections.Concurrent.ConcurrentDictionary<string, int> ModelsSeen { get; } = new();
+
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -243,6 +277,7 @@ public sealed class CallLayerFuzzTests
             // What the call layer counted and reserved: the prompt as it counts it, and the output limit it sent (or the
             // model's own maximum, 16,384, when it sent none).
             var modelId = options?.ModelId ?? DefaultModel;
+            ModelsSeen.AddOrUpdate(modelId, 1, static (_, count) => count + 1);
             long prompt = runtime.Tokenizers.GetCounter(modelId).CountRequest(list, options);
             long ceiling = options?.MaxOutputTokens ?? 16_384;
             var honestOutput = Math.Min(1, ceiling);

@@ -54,6 +54,20 @@ public sealed class OutputLimitLoggingTests
     }
 
     [Fact]
+    public async Task The_default_output_limit_reserved_inside_a_spend_budget_is_the_one_sent()
+    {
+        using var test = new SpendRuntime(o => o.Spending.Budgets.Global.Daily = 1m);
+        var model = new ReportingModel("gpt-4o");
+        using var client = new ChatClientBuilder(model).UseAgentCost(o => o.DefaultMaxOutputTokens = 64).Build();
+
+        await client.GetResponseAsync(s_question);
+
+        Assert.Equal(64, Assert.Single(model.Requests)!.MaxOutputTokens);
+        var record = Assert.Single(await test.RecordsAsync());
+        Assert.Equal(64, record.Tokens.Output);
+    }
+
+    [Fact]
     public async Task A_free_model_under_a_spend_budget_is_sent_without_an_output_limit()
     {
         using var test = new SpendRuntime(o =>
