@@ -229,8 +229,13 @@ public sealed class TokenBudget
     /// <summary>Whether a step with <paramref name="promptTokens"/> of prompt, and room for <paramref name="minOutputTokens"/> of answer, fits now.</summary>
     /// <param name="promptTokens">The step's prompt tokens.</param>
     /// <param name="minOutputTokens">The smallest answer the step is worth taking with.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A count is negative.</exception>
     public bool CheckPromptFits(int promptTokens, int minOutputTokens = 1)
-        => (long)promptTokens + minOutputTokens <= AvailableForNextStep;
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(promptTokens);
+        ArgumentOutOfRangeException.ThrowIfNegative(minOutputTokens);
+        return (long)promptTokens + minOutputTokens <= AvailableForNextStep;
+    }
 
     /// <summary>Whether a request fits now, counted as the chat client will count it.</summary>
     /// <param name="messages">The request's messages.</param>

@@ -1,5 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
+using System.Globalization;
 using AgentCost.Budgets;
 using AgentCost.Hosting;
 using AgentCost.Spending;
@@ -33,8 +34,15 @@ namespace AgentCost.ChatClients;
 /// returned.</para>
 /// <para>A call that fails gives its reservations back; a cancelled call is charged what it is known to have used,
 /// else its counted prompt and any streamed output. Outside every budget the request is sent unchanged.</para>
+/// <para>A <see cref="ChatOptions.MaxOutputTokens"/> of zero or less is refused with
+/// <see cref="ArgumentOutOfRangeException"/> before anything is reserved or sent. A lowered output limit is logged, or
+/// refused under <c>AgentCost:Spending:OutputLimitPolicy = Refuse</c>. A stream whose consumer stops reading without
+/// disposing it is settled with what it streamed after <c>AgentCost:Spending:StreamLease</c>.</para>
 /// <para>The guarantee is as exact as the prompt count: exact for text and tool calls with a known tokenizer,
-/// approximate for tool schemas, images and unknown models. What the provider reports is always charged.</para>
+/// approximate for tool schemas, images and unknown models. It holds as long as the provider's reported counts do not
+/// exceed the local count and the reservation: what the provider reports is always charged, so an over-report is the
+/// only way past a limit. A negative count is not believed (the local count is charged) and a count above 2⁴⁰ is held
+/// there.</para>
 /// </remarks>
 public sealed partial class AgentCostChatClient : DelegatingChatClient
 {
@@ -42,7 +50,11 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
     private readonly ILogger _logger;
     private readonly int? _defaultMaxOutputTokens;
     private readonly int _minOutputTokens;
+    private const int MaxLoggedKeys = 4096;
+
     private readonly TokenCounter? _tokenCounter;
+    private readonly ConcurrentDictionary<(string Method, OutputLimitReason Reason), byte> _limitsLogged = new();
+    private readonly ConcurrentDictionary<string, byte> _usageLogged = new(StringComparer.OrdinalIgnoreCase);
     private ChatClientMetadata? _metadata;
 
     /// <summary>Wraps <paramref name="innerClient"/>.</summary>
@@ -77,9 +89,11 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ChatOptions.MaxOutputTokens"/> is zero or negative.</exception>
     public override Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        ThrowIfInvalid(options);
         var runtime = _runtime ?? AgentCostRuntime.Current;
         var budget = TokenBudget.Current;
         return budget is null && !runtime.Spending.IsEnabled
@@ -88,9 +102,11 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ChatOptions.MaxOutputTokens"/> is zero or negative.</exception>
     public override IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(messages);
+        ThrowIfInvalid(options);
 
         // The budget and the attribution are the caller's; reservations are taken only once enumeration starts, so
         // that a stream that is never enumerated holds nothing.
@@ -122,51 +138,21 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
             throw;
         }
 
-        var outputTokens = response.Usage?.OutputTokenCount is null ? call.Counter.CountOutput(response.Messages) : 0;
+        var outputTokens = SpendTokens.Reported(response.Usage?.OutputTokenCount) is null ? call.Counter.CountOutput(response.Messages) : 0;
         await call.SettleAsync(response.Usage, outputTokens, response.ModelId).ConfigureAwait(false);
         return response;
     }
 
-    private async IAsyncEnumerable<ChatResponseUpdate> GetTrackedStreamAsync(
-        AgentCostRuntime runtime, TokenBudget? budget, IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static void ThrowIfInvalid(ChatOptions? options)
     {
-        var call = Admit(runtime, budget, messages, options);
-        var updates = new List<ChatResponseUpdate>();
-        UsageDetails? usage = null;
-        string? responseModelId = null;
-        var completed = false;
-        try
+        // Checked before anything is reserved or sent: a negative limit would reserve less than nothing, and a
+        // provider given 0 or a negative limit fails or ignores it.
+        if (options?.MaxOutputTokens is { } limit and <= 0)
         {
-            await foreach (var update in base.GetStreamingResponseAsync(call.Messages, call.Options, cancellationToken).ConfigureAwait(false))
-            {
-                foreach (var content in update.Contents)
-                {
-                    if (content is UsageContent reported)
-                    {
-                        (usage ??= new UsageDetails()).Add(reported.Details);
-                    }
-                }
-
-                responseModelId ??= update.ModelId;
-                updates.Add(update);
-                yield return update;
-            }
-
-            completed = true;
-        }
-        finally
-        {
-            if (usage is not null || completed || updates.Count > 0 || cancellationToken.IsCancellationRequested)
-            {
-                // Finished, abandoned by the consumer or cancelled: charge the report, else what was streamed.
-                var outputTokens = usage?.OutputTokenCount is null && updates.Count > 0 ? call.Counter.CountOutput(updates.ToChatResponse().Messages) : 0;
-                await call.SettleAsync(usage, outputTokens, responseModelId).ConfigureAwait(false);
-            }
-            else
-            {
-                // Failed before the provider answered anything: nothing was generated.
-                call.Release();
-            }
+            throw new ArgumentOutOfRangeException(
+                nameof(options),
+                limit,
+                string.Create(CultureInfo.InvariantCulture, $"ChatOptions.MaxOutputTokens must be positive or null, but was {limit}."));
         }
     }
 
@@ -177,19 +163,22 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
 
         // Attribution (method, tenant, task) and the spend budgets that apply; refuses a model without a price in them.
         var spend = runtime.Spending.IsEnabled ? runtime.Spending.Open(modelId) : null;
-        var call = new TrackedCall(runtime, budget, spend, _tokenCounter, messages, options, modelId, metadata?.ProviderName);
+        var call = new TrackedCall(this, runtime, budget, spend, _tokenCounter, messages, options, modelId, metadata?.ProviderName);
+        var requested = options?.MaxOutputTokens;
+
+        // Under OutputLimitPolicy.Refuse a request that names its limit is sent with all of it or not at all.
+        var refuseLess = requested is not null && runtime.Spending.Options.OutputLimitPolicy == OutputLimitPolicy.Refuse;
         if (budget is not null)
         {
-            AdmitToTokenBudget(runtime, budget, call);
+            AdmitToTokenBudget(runtime, budget, call, refuseLess);
         }
 
         if (spend is { NeedsReservation: true })
         {
             var wantedOutput = call.Options?.MaxOutputTokens ?? _defaultMaxOutputTokens;
-            var minOutput = Math.Max(1, Math.Min(wantedOutput ?? int.MaxValue, _minOutputTokens));
             try
             {
-                spend.Reserve(call.PromptTokens, wantedOutput, minOutput);
+                spend.Reserve(call.PromptTokens, wantedOutput, MinOutput(wantedOutput, refuseLess));
             }
             catch
             {
@@ -197,23 +186,36 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
                 throw;
             }
 
-            if (spend.MaxOutputTokens is { } limit && limit != call.Options?.MaxOutputTokens)
+            if (spend.MaxOutputTokens is { } limit)
             {
-                call.LimitOutput(limit);
+                call.LimitOutput(limit, spend.IsFallbackLimit ? OutputLimitReason.FallbackMaxOutputTokens : OutputLimitReason.SpendBudget);
             }
+            else if (wantedOutput is { } reserved)
+            {
+                // The client's default was reserved: it must be sent too, or the answer could outgrow the reservation.
+                call.LimitOutput(reserved, OutputLimitReason.DefaultMaxOutputTokens);
+            }
+        }
+
+        if (call.LimitReason is { } reason)
+        {
+            LogOutputLimit(reason, budget, requested, call.Options!.MaxOutputTokens!.Value);
         }
 
         return call;
     }
 
-    private void AdmitToTokenBudget(AgentCostRuntime runtime, TokenBudget budget, TrackedCall call)
+    private int MinOutput(int? wantedOutput, bool refuseLess)
+        => refuseLess && wantedOutput is { } wanted ? wanted : Math.Max(1, Math.Min(wantedOutput ?? int.MaxValue, _minOutputTokens));
+
+    private void AdmitToTokenBudget(AgentCostRuntime runtime, TokenBudget budget, TrackedCall call, bool refuseLess)
     {
         var counter = call.Counter;
         var list = call.MessageList;
         var options = call.Options;
         var promptTokens = call.PromptTokens;
         var wantedOutput = options?.MaxOutputTokens ?? _defaultMaxOutputTokens;
-        var minOutput = Math.Max(1, Math.Min(wantedOutput ?? int.MaxValue, _minOutputTokens));
+        var minOutput = MinOutput(wantedOutput, refuseLess);
 
         while (true)
         {
@@ -241,7 +243,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
             if (budget.TryReserve(reservation) is null)
             {
                 call.Reserved(reservation);
-                call.LimitOutput(maxOutput);
+                call.LimitOutput(maxOutput, maxOutput < (wantedOutput ?? int.MaxValue) ? OutputLimitReason.TokenBudget : OutputLimitReason.DefaultMaxOutputTokens);
                 return;
             }
 
@@ -267,6 +269,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
 
     /// <summary>One admitted call: its messages and options as sent, what it reserved, and how to settle it.</summary>
     private sealed class TrackedCall(
+        AgentCostChatClient client,
         AgentCostRuntime runtime,
         TokenBudget? budget,
         SpendReservation? spend,
@@ -301,14 +304,24 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
             _promptTokens = promptTokens;
         }
 
+        /// <summary>Why the output limit sent differs from the caller's, or <see langword="null"/> when it does not.</summary>
+        public OutputLimitReason? LimitReason { get; private set; }
+
         public void Reserved(int tokens) => _reservedTokens = tokens;
 
-        /// <summary>Sends the call with <paramref name="maxOutputTokens"/>, on a copy of the caller's options.</summary>
-        public void LimitOutput(int maxOutputTokens)
+        /// <summary>Sends the call with at most <paramref name="maxOutputTokens"/>, on a copy of the caller's options.</summary>
+        public void LimitOutput(int maxOutputTokens, OutputLimitReason reason)
         {
+            var current = Options?.MaxOutputTokens;
+            if (maxOutputTokens >= (current ?? int.MaxValue) && current is not null)
+            {
+                return;
+            }
+
             var limited = ReferenceEquals(Options, _callerOptions) ? _callerOptions?.Clone() ?? new ChatOptions() : Options!;
-            limited.MaxOutputTokens = Math.Min(maxOutputTokens, limited.MaxOutputTokens ?? int.MaxValue);
+            limited.MaxOutputTokens = Math.Min(maxOutputTokens, current ?? int.MaxValue);
             Options = limited;
+            LimitReason = reason;
         }
 
         /// <summary>
@@ -322,16 +335,25 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
                 return ValueTask.CompletedTask;
             }
 
-            var estimated = usage?.InputTokenCount is null || usage.OutputTokenCount is null;
-            var inputTokens = usage?.InputTokenCount ?? PromptTokens;
-            var output = usage?.OutputTokenCount ?? outputTokens;
+            // A count the provider cannot mean (negative, or beyond any call) is replaced by the local count, or held
+            // to the most a call is charged for: a report must never give a budget tokens back.
+            var reportedInput = SpendTokens.Reported(usage?.InputTokenCount);
+            var reportedOutput = SpendTokens.Reported(usage?.OutputTokenCount);
+            if (usage is not null && IsImplausible(usage))
+            {
+                client.LogImplausibleUsage(modelId ?? responseModelId, usage);
+            }
+
+            var estimated = reportedInput is null || reportedOutput is null;
+            var inputTokens = reportedInput ?? PromptTokens;
+            var output = reportedOutput ?? outputTokens;
             if (budget is not null)
             {
                 budget.Settle(_reservedTokens, new TokenCharge(
                     inputTokens,
                     output,
-                    usage?.CachedInputTokenCount ?? 0,
-                    usage?.ReasoningTokenCount ?? 0,
+                    SpendTokens.Reported(usage?.CachedInputTokenCount) ?? 0,
+                    SpendTokens.Reported(usage?.ReasoningTokenCount) ?? 0,
                     estimated));
             }
 
@@ -350,13 +372,26 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
         {
             if (Interlocked.Exchange(ref _settled, 1) == 0)
             {
-                if (budget is not null && _reservedTokens > 0)
+                if (budget is not null && _reservedTokens != 0)
                 {
                     budget.Release(_reservedTokens);
                 }
 
                 spend?.Release();
             }
+        }
+
+        private static bool IsImplausible(UsageDetails usage)
+        {
+            foreach (var count in (ReadOnlySpan<long?>)[usage.InputTokenCount, usage.OutputTokenCount, usage.CachedInputTokenCount, usage.ReasoningTokenCount, usage.TotalTokenCount])
+            {
+                if (count is < 0 or > SpendTokens.MaxCallTokens)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         // The token usage of a call, with OpenTelemetry's gen_ai.* attributes.
@@ -398,6 +433,47 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
         }
     }
 
+    private void LogOutputLimit(OutputLimitReason reason, TokenBudget? budget, int? requested, int sent)
+    {
+        var method = AgentCallContext.CurrentMethod?.DisplayName ?? "(no agent method)";
+
+        // Information once per method and reason, so that a rewritten request is never silent and a loop does not flood
+        // the log; the message is built only when it is written.
+        var key = (method, reason);
+        var first = !_limitsLogged.ContainsKey(key) && _limitsLogged.Count < MaxLoggedKeys && _limitsLogged.TryAdd(key, 0);
+        if (!first && !_logger.IsEnabled(LogLevel.Debug))
+        {
+            return;
+        }
+
+        var limiter = reason switch
+        {
+            OutputLimitReason.TokenBudget => $"token budget '{budget?.Tightest.Name}'",
+            OutputLimitReason.SpendBudget => "the spend budgets",
+            OutputLimitReason.FallbackMaxOutputTokens => "AgentCost:Spending:FallbackMaxOutputTokens (the model's maximum output is unknown)",
+            _ => "AgentCostChatClientOptions.DefaultMaxOutputTokens",
+        };
+        var asked = requested?.ToString(CultureInfo.InvariantCulture) ?? "none";
+
+        if (first)
+        {
+            Log.OutputLimitedFirst(_logger, method, limiter, asked, sent);
+        }
+        else
+        {
+            Log.OutputLimited(_logger, method, limiter, asked, sent);
+        }
+    }
+
+    private void LogImplausibleUsage(string? modelId, UsageDetails usage)
+    {
+        var key = modelId ?? string.Empty;
+        if (!_usageLogged.ContainsKey(key) && _usageLogged.Count < MaxLoggedKeys && _usageLogged.TryAdd(key, 0))
+        {
+            Log.ImplausibleUsage(_logger, modelId ?? "(unknown)", usage.InputTokenCount, usage.OutputTokenCount, usage.CachedInputTokenCount, usage.ReasoningTokenCount);
+        }
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 3101, Level = LogLevel.Warning,
@@ -407,5 +483,17 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
         [LoggerMessage(EventId = 3102, Level = LogLevel.Information,
             Message = "Token budget '{Budget}' trimmed a prompt from {From} to {To} tokens, dropping {Dropped} messages.")]
         public static partial void PromptTrimmed(ILogger logger, string budget, int from, int to, int dropped);
+
+        [LoggerMessage(EventId = 3103, Level = LogLevel.Information,
+            Message = "A model call from {Method} was sent with a lower output limit than it asked for, set by {Limiter}: asked {Requested}, sent {Sent} tokens. Further such calls from this method are logged at Debug level; set AgentCost:Spending:OutputLimitPolicy to Refuse to refuse them instead.")]
+        public static partial void OutputLimitedFirst(ILogger logger, string method, string limiter, string requested, int sent);
+
+        [LoggerMessage(EventId = 3104, Level = LogLevel.Debug,
+            Message = "A model call from {Method} was sent with a lower output limit than it asked for, set by {Limiter}: asked {Requested}, sent {Sent} tokens.")]
+        public static partial void OutputLimited(ILogger logger, string method, string limiter, string requested, int sent);
+
+        [LoggerMessage(EventId = 3105, Level = LogLevel.Warning,
+            Message = "Model '{Model}' reported impossible usage (input {Input}, output {Output}, cached input {Cached}, reasoning {Reasoning} tokens): negative counts were replaced by the local counts, and counts above 2^40 held there. Logged once per model.")]
+        public static partial void ImplausibleUsage(ILogger logger, string model, long? input, long? output, long? cached, long? reasoning);
     }
 }

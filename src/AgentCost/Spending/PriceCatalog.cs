@@ -23,6 +23,7 @@ public sealed partial class PriceCatalog
 {
     private const string ResourceName = "AgentCost.Spending.prices.json";
     private const int MaxRememberedIds = 4096;
+    private const decimal MaxRate = 1_000_000m;
 
     private static readonly Lazy<PriceCatalog> s_builtIn = new(LoadBuiltIn);
 
@@ -187,9 +188,9 @@ public sealed partial class PriceCatalog
 
         foreach (var (name, value) in Rates(price))
         {
-            if (value < 0)
+            if (OutOfRange(name, value) is { } problem)
             {
-                return string.Create(CultureInfo.InvariantCulture, $"{name} must not be negative, but was {value}.");
+                return problem;
             }
         }
 
@@ -207,15 +208,24 @@ public sealed partial class PriceCatalog
 
             foreach (var (name, value) in LongContextRates(tier))
             {
-                if (value < 0)
+                if (OutOfRange("LongContext:" + name, value) is { } problem)
                 {
-                    return string.Create(CultureInfo.InvariantCulture, $"LongContext:{name} must not be negative, but was {value}.");
+                    return problem;
                 }
             }
         }
 
         return null;
     }
+
+    // A dollar a token is far above any model's price, and keeps the cost of every count a call can report (at most
+    // 2^40 tokens of each kind) inside decimal arithmetic.
+    private static string? OutOfRange(string name, decimal? value) => value switch
+    {
+        < 0 => string.Create(CultureInfo.InvariantCulture, $"{name} must not be negative, but was {value}."),
+        > MaxRate => string.Create(CultureInfo.InvariantCulture, $"{name} must be at most {MaxRate:N0} US dollars per million tokens, but was {value}."),
+        _ => null,
+    };
 
     private static IEnumerable<(string Name, decimal? Value)> Rates(ModelPrice price)
     {

@@ -68,9 +68,10 @@ internal sealed class PriceRates
     /// <summary>The most output the model can produce in one call, when known.</summary>
     public int? MaxOutputTokens => Price.MaxOutputTokens;
 
-    /// <summary>The cost of <paramref name="tokens"/>, in units, rounded up.</summary>
-    public long Cost(in SpendTokens tokens)
+    /// <summary>The cost of <paramref name="counted"/>, in units, rounded up.</summary>
+    public long Cost(in SpendTokens counted)
     {
+        var tokens = counted.Saturated();
         var rates = For(tokens.TotalInput);
         if (rates._whole is { } w && tokens.Total < int.MaxValue)
         {
@@ -84,8 +85,9 @@ internal sealed class PriceRates
     }
 
     /// <summary>What the cached input would have cost at the full input price, less what it did cost.</summary>
-    public long PromptCacheSavings(in SpendTokens tokens)
+    public long PromptCacheSavings(in SpendTokens counted)
     {
+        var tokens = counted.Saturated();
         if (tokens.CachedInput == 0)
         {
             return 0;
@@ -94,12 +96,13 @@ internal sealed class PriceRates
         var rates = For(tokens.TotalInput);
         return rates._whole is { } w && tokens.CachedInput < int.MaxValue
             ? tokens.CachedInput * (w[0] - w[2])
-            : (long)decimal.Floor(tokens.CachedInput * (rates._input - rates._cachedInput));
+            : (long)decimal.Clamp(decimal.Floor(tokens.CachedInput * (rates._input - rates._cachedInput)), -Money.MaxUnits, Money.MaxUnits);
     }
 
     /// <summary>The cost split by kind, in dollars.</summary>
-    public CallCost Breakdown(in SpendTokens tokens)
+    public CallCost Breakdown(in SpendTokens counted)
     {
+        var tokens = counted.Saturated();
         var rates = For(tokens.TotalInput);
         var perDollar = (decimal)Money.UnitsPerDollar;
         return new CallCost(

@@ -126,6 +126,13 @@ internal sealed class SpendBudget
 
         public bool TryReserve(long units)
         {
+            // Nothing to reserve (a free model) always fits, even in a budget an over-reporting provider took past its
+            // limit: refusing it would only make the caller retry for ever.
+            if (units <= 0)
+            {
+                return true;
+            }
+
             var limit = budget.LimitUnits;
             var committed = Volatile.Read(ref _committed);
             while (true)

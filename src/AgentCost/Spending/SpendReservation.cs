@@ -52,6 +52,12 @@ public sealed class SpendReservation : IDisposable
     /// </summary>
     public int? MaxOutputTokens { get; private set; }
 
+    /// <summary>
+    /// Whether <see cref="MaxOutputTokens"/> is <c>AgentCost:Spending:FallbackMaxOutputTokens</c>, sent because neither
+    /// the request nor the model's price bounds the answer, rather than what the budgets leave.
+    /// </summary>
+    internal bool IsFallbackLimit { get; private set; }
+
     /// <summary>Whether the model has a price.</summary>
     public bool IsPriced => _rates is not null;
 
@@ -91,9 +97,16 @@ public sealed class SpendReservation : IDisposable
             return;
         }
 
+        // The public entry points refuse these; a negative figure here would reserve less than nothing.
+        ArgumentOutOfRangeException.ThrowIfNegative(promptTokens);
+        ArgumentOutOfRangeException.ThrowIfLessThan(requestedOutput ?? 1, 1, nameof(requestedOutput));
+        ArgumentOutOfRangeException.ThrowIfLessThan(minOutput, 1);
+
         var rates = _rates!;
-        var fallback = requestedOutput is null && rates.MaxOutputTokens is null;
-        long bound = requestedOutput ?? rates.MaxOutputTokens ?? _monitor.Options.FallbackMaxOutputTokens;
+
+        // A model whose output is free costs the same whatever it answers: it needs no limit of ours.
+        var fallback = requestedOutput is null && rates.MaxOutputTokens is null && rates.OutputRate(promptTokens) > 0;
+        long bound = requestedOutput ?? rates.MaxOutputTokens ?? (fallback ? _monitor.Options.FallbackMaxOutputTokens : int.MaxValue);
         minOutput = (int)Math.Min(minOutput, bound);
 
         // The call's instant (taken when it was opened, a moment ago) decides the periods it is charged to.
@@ -128,6 +141,7 @@ public sealed class SpendReservation : IDisposable
                 _states = states;
                 Volatile.Write(ref _reservedUnits, units);
                 MaxOutputTokens = output < bound || fallback ? (int)Math.Min(output, int.MaxValue) : null;
+                IsFallbackLimit = fallback && output == bound;
                 return;
             }
 
@@ -144,7 +158,7 @@ public sealed class SpendReservation : IDisposable
         }
 
         var tokens = SpendTokens.FromUsage(usage, localPromptTokens, localOutputTokens);
-        var estimated = usage?.InputTokenCount is null || usage.OutputTokenCount is null;
+        var estimated = SpendTokens.Reported(usage?.InputTokenCount) is null || SpendTokens.Reported(usage?.OutputTokenCount) is null;
         var model = ModelId ?? responseModelId;
         if (_rates is null && ModelId is null && responseModelId is not null)
         {

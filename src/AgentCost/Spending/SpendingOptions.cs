@@ -6,6 +6,9 @@ public sealed class SpendingOptions
     /// <summary>The alert thresholds used when <see cref="AlertThresholds"/> is not set: 50 %, 80 % and 100 %.</summary>
     public static IReadOnlyList<decimal> DefaultAlertThresholds { get; } = [0.5m, 0.8m, 1.0m];
 
+    /// <summary>The default of <see cref="StreamLease"/>: 5 minutes.</summary>
+    public static TimeSpan DefaultStreamLease { get; } = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// Whether <c>UseAgentCost()</c> prices, records and limits model calls. Key <c>AgentCost:Spending:Enabled</c>;
     /// default <see langword="true"/>. <see langword="false"/> leaves only token budgets.
@@ -42,6 +45,20 @@ public sealed class SpendingOptions
     /// that the call's worst case is bounded. Key <c>AgentCost:Spending:FallbackMaxOutputTokens</c>; default 16,384.
     /// </summary>
     public int FallbackMaxOutputTokens { get; set; } = 16_384;
+
+    /// <summary>
+    /// Whether a request whose own <c>MaxOutputTokens</c> does not fit what a token budget or spend budget leaves is
+    /// sent with a lower limit (<see cref="OutputLimitPolicy.Clamp"/>, the default) or refused
+    /// (<see cref="OutputLimitPolicy.Refuse"/>). Key <c>AgentCost:Spending:OutputLimitPolicy</c>.
+    /// </summary>
+    public OutputLimitPolicy OutputLimitPolicy { get; set; } = OutputLimitPolicy.Clamp;
+
+    /// <summary>
+    /// How long a streamed call may wait for its consumer to ask for the next update before it counts as abandoned: its
+    /// reservations are then settled with what it had streamed, and the stream can no longer be resumed. Protects the
+    /// budgets from an enumerator that is never disposed. Key <c>AgentCost:Spending:StreamLease</c>; default 5 minutes.
+    /// </summary>
+    public TimeSpan StreamLease { get; set; } = DefaultStreamLease;
 
     /// <summary>
     /// How many settled calls the default in-memory ledger keeps for reports; older ones are dropped (budgets are not

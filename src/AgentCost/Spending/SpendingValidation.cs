@@ -90,6 +90,17 @@ internal static class SpendingValidation
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"AgentCost:Spending:FallbackMaxOutputTokens must be positive, but was {spending.FallbackMaxOutputTokens}."));
         }
 
+        if (!Enum.IsDefined(spending.OutputLimitPolicy))
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"AgentCost:Spending:OutputLimitPolicy must be Clamp or Refuse, but was {(int)spending.OutputLimitPolicy}."));
+        }
+
+        // A timer cannot wait longer than about 49 days.
+        if (spending.StreamLease <= TimeSpan.Zero || spending.StreamLease > TimeSpan.FromDays(30))
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"AgentCost:Spending:StreamLease must be above zero and at most 30 days, but was {spending.StreamLease}."));
+        }
+
         if (spending.InMemoryLedgerCapacity <= 0)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"AgentCost:Spending:InMemoryLedgerCapacity must be positive, but was {spending.InMemoryLedgerCapacity}."));

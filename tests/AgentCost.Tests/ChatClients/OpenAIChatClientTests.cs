@@ -37,6 +37,27 @@ public sealed class OpenAIChatClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_server_reporting_negative_usage_cannot_give_the_budget_tokens_back()
+    {
+        _server.PromptTokens = -1_000_000;
+        _server.CompletionTokens = -500_000;
+        _server.CachedTokens = 0;
+        _server.ReasoningTokens = 0;
+        using var scope = TokenBudget.Begin("Agent.RunAsync", 1_000, finalAnswerReserve: 0);
+
+        await _client.GetResponseAsync(s_question, new ChatOptions { MaxOutputTokens = 100 });
+        await _client.GetStreamingResponseAsync(s_question, new ChatOptions { MaxOutputTokens = 100 }).ToChatResponseAsync();
+
+        var budget = scope.Budget;
+        var prompt = TokenCounter.ForModel(Model).CountRequest(s_question);
+        Assert.Equal(2 * prompt, budget.PromptTokens);
+        Assert.InRange(budget.CompletionTokens, 2, 200);
+        Assert.True(budget.IsEstimated);
+        Assert.Equal(0, budget.InFlight);
+        Assert.Equal(1_000 - budget.Used, budget.Remaining);
+    }
+
+    [Fact]
     public async Task The_budget_records_exactly_the_usage_the_server_reported()
     {
         using var scope = TokenBudget.Begin("Agent.RunAsync", 8000);
