@@ -111,7 +111,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
     private async Task<ChatResponse> GetTrackedResponseAsync(
         AgentCostRuntime runtime, TokenBudget? budget, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
-        var call = Admit(runtime, budget, messages, options);
+        var call = await AdmitAsync(runtime, budget, messages, options, cancellationToken).ConfigureAwait(false);
         ChatResponse response;
         try
         {
@@ -147,7 +147,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
         }
     }
 
-    private TrackedCall Admit(AgentCostRuntime runtime, TokenBudget? budget, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    private async ValueTask<TrackedCall> AdmitAsync(AgentCostRuntime runtime, TokenBudget? budget, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         var metadata = GetMetadata();
         var modelId = options?.ModelId ?? metadata?.DefaultModelId;
@@ -169,7 +169,8 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
             var wantedOutput = call.Options?.MaxOutputTokens ?? _defaultMaxOutputTokens;
             try
             {
-                spend.Reserve(call.PromptTokens, wantedOutput, MinOutput(wantedOutput, refuseLess));
+                await spend.ReserveAsync(
+                    call.PromptTokens, wantedOutput, MinOutput(wantedOutput, refuseLess), runtime.Spending.Options.ReservationWait, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
