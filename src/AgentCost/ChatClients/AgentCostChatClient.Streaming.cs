@@ -12,7 +12,7 @@ public sealed partial class AgentCostChatClient
     private async IAsyncEnumerable<ChatResponseUpdate> GetTrackedStreamAsync(
         AgentCostRuntime runtime, TokenBudget? budget, IEnumerable<ChatMessage> messages, ChatOptions? options, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var call = Admit(runtime, budget, messages, options);
+        var call = await AdmitAsync(runtime, budget, messages, options, cancellationToken).ConfigureAwait(false);
         var stream = new TrackedStream(call, runtime.Spending.TimeProvider, runtime.Spending.Options.StreamLease);
         try
         {

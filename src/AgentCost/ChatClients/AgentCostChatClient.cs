@@ -120,7 +120,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
     private async Task<ChatResponse> GetTrackedResponseAsync(
         AgentCostRuntime runtime, TokenBudget? budget, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
-        var call = Admit(runtime, budget, messages, options);
+        var call = await AdmitAsync(runtime, budget, messages, options, cancellationToken).ConfigureAwait(false);
         ChatResponse response;
         try
         {
@@ -156,7 +156,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
         }
     }
 
-    private TrackedCall Admit(AgentCostRuntime runtime, TokenBudget? budget, IEnumerable<ChatMessage> messages, ChatOptions? options)
+    private async ValueTask<TrackedCall> AdmitAsync(AgentCostRuntime runtime, TokenBudget? budget, IEnumerable<ChatMessage> messages, ChatOptions? options, CancellationToken cancellationToken)
     {
         var metadata = GetMetadata();
         var modelId = options?.ModelId ?? metadata?.DefaultModelId;
@@ -178,7 +178,8 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
             var wantedOutput = call.Options?.MaxOutputTokens ?? _defaultMaxOutputTokens;
             try
             {
-                spend.Reserve(call.PromptTokens, wantedOutput, MinOutput(wantedOutput, refuseLess));
+                await spend.ReserveAsync(
+                    call.WithMargin(call.PromptTokens), wantedOutput, MinOutput(wantedOutput, refuseLess), runtime.Spending.Options.ReservationWait, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -220,13 +221,14 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
         while (true)
         {
             var available = budget.AvailableForNextStep;
-            if ((long)promptTokens + minOutput > available)
+            var reservedPrompt = call.WithMargin(promptTokens);
+            if ((long)reservedPrompt + minOutput > available)
             {
                 // Trimmed, a prompt leaves room for the answer the request asked for, but for no more than half of
                 // what is available: a large MaxOutputTokens must not cost the whole conversation.
                 var room = Math.Max(minOutput, Math.Min(wantedOutput ?? minOutput, available / 2));
                 if (budget.OverflowPolicy == BudgetOverflowPolicy.TrimOldest
-                    && PromptTrimmer.Trim(list, options, counter, (long)available - room, out var trimmedTokens, out var dropped) is { } trimmed)
+                    && PromptTrimmer.Trim(list, options, counter, call.WithoutMargin((long)available - room), out var trimmedTokens, out var dropped) is { } trimmed)
                 {
                     Log.PromptTrimmed(_logger, budget.Name, promptTokens, trimmedTokens, dropped);
                     list = trimmed;
@@ -235,11 +237,11 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
                     continue;
                 }
 
-                throw Refuse(runtime, budget, promptTokens, minOutput);
+                throw Refuse(runtime, budget, promptTokens, reservedPrompt + minOutput);
             }
 
-            var maxOutput = (int)Math.Min(wantedOutput ?? int.MaxValue, (long)available - promptTokens);
-            var reservation = promptTokens + maxOutput;
+            var maxOutput = (int)Math.Min(wantedOutput ?? int.MaxValue, (long)available - reservedPrompt);
+            var reservation = reservedPrompt + maxOutput;
             if (budget.TryReserve(reservation) is null)
             {
                 call.Reserved(reservation);
@@ -251,7 +253,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
         }
     }
 
-    private TokenBudgetExceededException Refuse(AgentCostRuntime runtime, TokenBudget budget, int promptTokens, int minOutput)
+    private TokenBudgetExceededException Refuse(AgentCostRuntime runtime, TokenBudget budget, int promptTokens, long requestedTokens)
     {
         var refusing = budget.Tightest;
         budget.CountRefusal();
@@ -260,7 +262,7 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
             1,
             new KeyValuePair<string, object?>("reason", "token_budget"),
             new KeyValuePair<string, object?>("agentcost.budget", refusing.Name));
-        var exception = new TokenBudgetExceededException(refusing, promptTokens + minOutput, promptTokens);
+        var exception = new TokenBudgetExceededException(refusing, (int)Math.Min(requestedTokens, int.MaxValue), promptTokens);
         Log.CallRefused(_logger, refusing.Name, exception.RequestedTokens, exception.AvailableTokens, refusing.Used, refusing.Total);
         return exception;
     }
@@ -297,6 +299,12 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
 
         /// <summary>The counted prompt, counted on first use.</summary>
         public int PromptTokens => _promptTokens ??= Counter.CountRequest(MessageList, Options);
+
+        /// <summary>What budgets reserve for <paramref name="promptTokens"/>: the count, with a margin when it is an estimate.</summary>
+        public int WithMargin(int promptTokens) => runtime.PromptCounts.WithMargin(modelId, promptTokens, Counter.IsEstimate);
+
+        /// <summary>The largest prompt count whose reservation fits <paramref name="reservedTokens"/>.</summary>
+        public long WithoutMargin(long reservedTokens) => runtime.PromptCounts.WithoutMargin(modelId, reservedTokens, Counter.IsEstimate);
 
         public void Trimmed(IList<ChatMessage> trimmed, int promptTokens)
         {
@@ -342,6 +350,11 @@ public sealed partial class AgentCostChatClient : DelegatingChatClient
             if (usage is not null && IsImplausible(usage))
             {
                 client.LogImplausibleUsage(modelId ?? responseModelId, usage);
+            }
+
+            if (reportedInput is { } reported && _promptTokens is { } counted)
+            {
+                runtime.PromptCounts.Observe(modelId ?? responseModelId, counted, reported, Counter.IsEstimate);
             }
 
             var estimated = reportedInput is null || reportedOutput is null;

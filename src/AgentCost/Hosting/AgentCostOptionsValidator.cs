@@ -1,3 +1,4 @@
+using System.Globalization;
 using AgentCost.Caching;
 using AgentCost.Spending;
 using AgentCost.Tokens;
@@ -48,6 +49,11 @@ internal sealed class AgentCostOptionsValidator : IValidateOptions<AgentCostOpti
         if (!Enum.IsDefined(tokens.FallbackEncoding))
         {
             failures.Add($"AgentCost:Tokens:FallbackEncoding must be O200kBase or Cl100kBase, but was '{tokens.FallbackEncoding}'.");
+        }
+
+        if (!double.IsFinite(tokens.EstimateMargin) || tokens.EstimateMargin is < 0 or > 3)
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"AgentCost:Tokens:EstimateMargin must be a fraction from 0 to 3, but was {tokens.EstimateMargin}."));
         }
 
         foreach (var (prefix, encoding) in tokens.ModelEncodings ?? [])

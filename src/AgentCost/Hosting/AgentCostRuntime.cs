@@ -78,6 +78,8 @@ public sealed class AgentCostRuntime : IDisposable
             alertHandlers);
         Cache = new ResultCache(cache, Options.Cache, _metrics, keySerializerOptions, Spending);
         Tokenizers = new TokenizerRegistry(Options.Tokens);
+        PromptCounts = new PromptCountCalibration(Options.Tokens);
+        _metrics.ObserveCountRatio(PromptCounts.Measure);
     }
 
     /// <summary>
@@ -107,6 +109,12 @@ public sealed class AgentCostRuntime : IDisposable
 
     /// <summary>The tokenizers budgets count with, chosen by model id (settings <c>AgentCost:Tokens</c>).</summary>
     public TokenizerRegistry Tokenizers { get; }
+
+    /// <summary>
+    /// How providers' reported input tokens compare with the local counts, per model, and the margin reserved on top of
+    /// estimated counts (settings <c>AgentCost:Tokens:EstimateMargin</c> and <c>LearnEstimateMargin</c>).
+    /// </summary>
+    public PromptCountCalibration PromptCounts { get; }
 
     /// <summary>The spend monitor: prices, spend budgets, alerts, the ledger and reports (settings <c>AgentCost:Pricing</c> and <c>AgentCost:Spending</c>).</summary>
     public SpendMonitor Spending { get; }

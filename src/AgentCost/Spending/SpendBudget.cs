@@ -99,6 +99,7 @@ internal sealed class SpendBudget
         private long _calls;
         private long _refused;
         private int _alertLevel;
+        private TaskCompletionSource? _freed;
 
         public SpendBudget Budget => budget;
 
@@ -152,7 +153,11 @@ internal sealed class SpendBudget
             }
         }
 
-        public void Release(long reserved) => Interlocked.Add(ref _committed, -reserved);
+        public void Release(long reserved)
+        {
+            Interlocked.Add(ref _committed, -reserved);
+            SignalFreed();
+        }
 
         /// <summary>Replaces a reservation by the actual cost; charged in full even beyond the reservation.</summary>
         public void Settle(long reserved, long actual)
@@ -161,6 +166,38 @@ internal sealed class SpendBudget
             Interlocked.Add(ref _spent, actual);
             Interlocked.Add(ref _committed, actual - reserved);
             Interlocked.Increment(ref _calls);
+            SignalFreed();
+        }
+
+        /// <summary>
+        /// Completes when a reservation on this budget is next settled or released. Take it before looking at
+        /// <see cref="Available"/>, so that a settlement between the look and the wait is not missed.
+        /// </summary>
+        public Task WhenFreed()
+        {
+            var freed = Volatile.Read(ref _freed);
+            if (freed is null)
+            {
+                var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                freed = Interlocked.CompareExchange(ref _freed, created, null) ?? created;
+            }
+
+            return freed.Task;
+        }
+
+        /// <summary>
+        /// The least a reservation of <paramref name="units"/> must wait for: whether it fits once every call in
+        /// flight on this budget has settled for nothing. A call that does not fit even then is refused at once.
+        /// </summary>
+        public bool CouldFitAfterSettlements(long units) => units <= budget.LimitUnits - Spent && Reserved > 0;
+
+        private void SignalFreed()
+        {
+            // Only calls waiting for room pay for the signal; the common path is one read of a null field.
+            if (Volatile.Read(ref _freed) is not null)
+            {
+                Interlocked.Exchange(ref _freed, null)?.TrySetResult();
+            }
         }
 
         /// <summary>Adds spend recorded before this process started.</summary>

@@ -92,11 +92,76 @@ public sealed class SpendReservation : IDisposable
     /// <exception cref="SpendLimitExceededException">Not even the smallest answer fits.</exception>
     internal void Reserve(int promptTokens, int? requestedOutput, int minOutput)
     {
+        if (NeedsReservation && !TryReserve(Plan(promptTokens, requestedOutput, minOutput), out var tightest, out var needed))
+        {
+            throw Refuse(tightest, needed, promptTokens);
+        }
+    }
+
+    /// <summary>
+    /// Reserves the worst case like <see cref="Reserve"/>, but when it does not fit only because of other calls still in
+    /// flight on the tightest budget, waits up to <paramref name="wait"/> for them to settle (their actual cost is
+    /// usually well below what they reserved) before it refuses.
+    /// </summary>
+    /// <exception cref="SpendLimitExceededException">Not even the smallest answer fits, now or by the end of the wait.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
+    internal ValueTask ReserveAsync(int promptTokens, int? requestedOutput, int minOutput, TimeSpan wait, CancellationToken cancellationToken)
+    {
         if (!NeedsReservation)
         {
-            return;
+            return default;
         }
 
+        var plan = Plan(promptTokens, requestedOutput, minOutput);
+        if (TryReserve(plan, out var tightest, out var needed))
+        {
+            return default;
+        }
+
+        return wait > TimeSpan.Zero && tightest.CouldFitAfterSettlements(needed)
+            ? WaitAndReserveAsync(plan, wait, cancellationToken)
+            : throw Refuse(tightest, needed, promptTokens);
+    }
+
+    private async ValueTask WaitAndReserveAsync(ReservationPlan plan, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        var time = _monitor.TimeProvider;
+        var deadline = time.GetTimestamp() + (long)(Math.Min(wait.TotalSeconds, TimeSpan.FromDays(1).TotalSeconds) * time.TimestampFrequency);
+        while (true)
+        {
+            // Armed before the look: a settlement between the look and the wait completes it.
+            var tightest = plan.Tightest();
+            var freed = tightest.WhenFreed();
+            if (TryReserve(plan, out tightest, out var needed))
+            {
+                return;
+            }
+
+            var left = time.GetElapsedTime(time.GetTimestamp(), deadline);
+            if (left <= TimeSpan.Zero || !tightest.CouldFitAfterSettlements(needed))
+            {
+                throw Refuse(tightest, needed, plan.PromptTokens);
+            }
+
+            if (!ReferenceEquals(freed, tightest.WhenFreed()))
+            {
+                // The tightest budget changed between the looks: wait on the one that refuses now.
+                continue;
+            }
+
+            try
+            {
+                await freed.WaitAsync(left, time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // Nothing settled in time: one last look decides.
+            }
+        }
+    }
+
+    private ReservationPlan Plan(int promptTokens, int? requestedOutput, int minOutput)
+    {
         // The public entry points refuse these; a negative figure here would reserve less than nothing.
         ArgumentOutOfRangeException.ThrowIfNegative(promptTokens);
         ArgumentOutOfRangeException.ThrowIfLessThan(requestedOutput ?? 1, 1, nameof(requestedOutput));
@@ -107,7 +172,6 @@ public sealed class SpendReservation : IDisposable
         // A model whose output is free costs the same whatever it answers: it needs no limit of ours.
         var fallback = requestedOutput is null && rates.MaxOutputTokens is null && rates.OutputRate(promptTokens) > 0;
         long bound = requestedOutput ?? rates.MaxOutputTokens ?? (fallback ? _monitor.Options.FallbackMaxOutputTokens : int.MaxValue);
-        minOutput = (int)Math.Min(minOutput, bound);
 
         // The call's instant (taken when it was opened, a moment ago) decides the periods it is charged to.
         var now = Timestamp.UtcTicks;
@@ -117,32 +181,27 @@ public sealed class SpendReservation : IDisposable
             states[i] = _budgets[i].Current(now);
         }
 
+        return new ReservationPlan(states, rates, promptTokens, bound, (int)Math.Min(minOutput, bound), fallback);
+    }
+
+    /// <summary>Reserves the plan's worst case on every budget, or says which budget refuses and the least it needs.</summary>
+    private bool TryReserve(ReservationPlan plan, out SpendBudget.PeriodState tightest, out long needed)
+    {
         while (true)
         {
-            var tightest = states[0];
-            var available = tightest.Available;
-            for (var i = 1; i < states.Length; i++)
+            tightest = plan.Tightest();
+            if (!plan.Rates.TryFit(plan.PromptTokens, plan.Bound, plan.MinOutput, tightest.Available, out var output, out var units, out needed))
             {
-                var left = states[i].Available;
-                if (left < available)
-                {
-                    tightest = states[i];
-                    available = left;
-                }
+                return false;
             }
 
-            if (!rates.TryFit(promptTokens, bound, minOutput, available, out var output, out var units, out var needed))
+            if (TryReserveAll(plan.States, units))
             {
-                throw Refuse(tightest, needed, promptTokens);
-            }
-
-            if (TryReserveAll(states, units))
-            {
-                _states = states;
+                _states = plan.States;
                 Volatile.Write(ref _reservedUnits, units);
-                MaxOutputTokens = output < bound || fallback ? (int)Math.Min(output, int.MaxValue) : null;
-                IsFallbackLimit = fallback && output == bound;
-                return;
+                MaxOutputTokens = output < plan.Bound || plan.IsFallback ? (int)Math.Min(output, int.MaxValue) : null;
+                IsFallbackLimit = plan.IsFallback && output == plan.Bound;
+                return true;
             }
 
             // Another call took part of a budget between the look and the reservation: look again.
@@ -257,5 +316,28 @@ public sealed class SpendReservation : IDisposable
         var exception = new SpendLimitExceededException(status, ModelId, Money.ToDollars(needed), promptTokens);
         _monitor.LogRefusal(exception);
         return exception;
+    }
+
+    /// <summary>What one call reserves: its budgets' current periods, its prices and the output it may have.</summary>
+    private readonly record struct ReservationPlan(
+        SpendBudget.PeriodState[] States, PriceRates Rates, int PromptTokens, long Bound, int MinOutput, bool IsFallback)
+    {
+        /// <summary>The budget with the least left.</summary>
+        public SpendBudget.PeriodState Tightest()
+        {
+            var tightest = States[0];
+            var available = tightest.Available;
+            for (var i = 1; i < States.Length; i++)
+            {
+                var left = States[i].Available;
+                if (left < available)
+                {
+                    tightest = States[i];
+                    available = left;
+                }
+            }
+
+            return tightest;
+        }
     }
 }

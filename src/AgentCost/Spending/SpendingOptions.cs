@@ -6,6 +6,9 @@ public sealed class SpendingOptions
     /// <summary>The alert thresholds used when <see cref="AlertThresholds"/> is not set: 50 %, 80 % and 100 %.</summary>
     public static IReadOnlyList<decimal> DefaultAlertThresholds { get; } = [0.5m, 0.8m, 1.0m];
 
+    /// <summary>The default of <see cref="ReservationWait"/>: 10 seconds.</summary>
+    public static TimeSpan DefaultReservationWait { get; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The default of <see cref="StreamLease"/>: 5 minutes.</summary>
     public static TimeSpan DefaultStreamLease { get; } = TimeSpan.FromMinutes(5);
 
@@ -59,6 +62,16 @@ public sealed class SpendingOptions
     /// budgets from an enumerator that is never disposed. Key <c>AgentCost:Spending:StreamLease</c>; default 5 minutes.
     /// </summary>
     public TimeSpan StreamLease { get; set; } = DefaultStreamLease;
+
+    /// <summary>
+    /// How long a call through <c>UseAgentCost()</c> that does not fit a spend budget only because of other calls still
+    /// in flight waits for them to settle before it is refused. A reservation holds a call's worst case, and calls
+    /// usually cost far less, so without the wait concurrent agents are refused while part of the budget is about to come
+    /// back. A call that would not fit even if every call in flight cost nothing is refused at once, and the wait never
+    /// lets a budget be overspent. Key <c>AgentCost:Spending:ReservationWait</c>; default 10 seconds;
+    /// <see cref="TimeSpan.Zero"/> refuses at once.
+    /// </summary>
+    public TimeSpan ReservationWait { get; set; } = DefaultReservationWait;
 
     /// <summary>
     /// How many settled calls the default in-memory ledger keeps for reports; older ones are dropped (budgets are not

@@ -101,6 +101,11 @@ internal static class SpendingValidation
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"AgentCost:Spending:StreamLease must be above zero and at most 30 days, but was {spending.StreamLease}."));
         }
 
+        if (spending.ReservationWait < TimeSpan.Zero || spending.ReservationWait > TimeSpan.FromHours(1))
+        {
+            failures.Add(string.Create(CultureInfo.InvariantCulture, $"AgentCost:Spending:ReservationWait must be from zero to one hour, but was {spending.ReservationWait}."));
+        }
+
         if (spending.InMemoryLedgerCapacity <= 0)
         {
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"AgentCost:Spending:InMemoryLedgerCapacity must be positive, but was {spending.InMemoryLedgerCapacity}."));

@@ -110,6 +110,18 @@ internal sealed class AgentCostMetrics : IDisposable
             unit: "1",
             description: "Spent fraction of each spend budget's limit in its current period.");
 
+    /// <summary>
+    /// Creates <c>agentcost.tokens.count_ratio</c>: an observable gauge of the input tokens providers report divided by the
+    /// local count, per model (<see cref="Tokens.PromptCountCalibration"/>), tags <c>gen_ai.request.model</c> and
+    /// <c>agentcost.estimated</c>.
+    /// </summary>
+    public void ObserveCountRatio(Func<IEnumerable<Measurement<double>>> observe)
+        => _meter.CreateObservableGauge(
+            "agentcost.tokens.count_ratio",
+            observe,
+            unit: "1",
+            description: "Input tokens reported by the provider divided by the local prompt count, learned per model.");
+
     /// <summary><c>agentcost.routing.calls</c>, tags <c>agentcost.tier</c>, <c>gen_ai.request.model</c>, <c>agentcost.fallbacks</c>.</summary>
     public Counter<long> RoutedCalls { get; }
 

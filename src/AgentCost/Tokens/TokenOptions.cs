@@ -16,4 +16,20 @@ public sealed class TokenOptions
     /// the longest first; an empty prefix is invalid.
     /// </summary>
     public Dictionary<string, TokenEncoding> ModelEncodings { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The fraction of an estimated prompt count (a model with no known tokenizer, counted with
+    /// <see cref="FallbackEncoding"/>) that budgets reserve on top of it, so that a provider that counts more tokens than
+    /// the estimate does not take a budget past its limit. Once a model has had a few calls, the margin its reports show
+    /// replaces this one (<see cref="LearnEstimateMargin"/>). Key <c>AgentCost:Tokens:EstimateMargin</c>; from 0 to 3;
+    /// default 0.1 (10 %). Exact counts get no margin.
+    /// </summary>
+    public double EstimateMargin { get; set; } = 0.1;
+
+    /// <summary>
+    /// Whether the margin of an estimated model is learned from the ratio of the input tokens its provider reports to the
+    /// local count (<see cref="PromptCountCalibration"/>). Key <c>AgentCost:Tokens:LearnEstimateMargin</c>; default
+    /// <see langword="true"/>; <see langword="false"/> always reserves <see cref="EstimateMargin"/>.
+    /// </summary>
+    public bool LearnEstimateMargin { get; set; } = true;
 }
