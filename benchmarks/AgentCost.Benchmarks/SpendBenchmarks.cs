@@ -152,13 +152,13 @@ public class SpendBenchmarks
     private static AgentCostOptions Options(bool scoped)
     {
         var options = new AgentCostOptions();
-        options.Spending.Budgets.Global.Daily = 800_000_000m;
+        options.Spending.Budgets.Global.Daily = 200_000_000m;
         if (scoped)
         {
-            options.Spending.Budgets.Global.Monthly = 800_000_000m;
-            options.Spending.Budgets.Models["gpt-4o-mini"] = new SpendLimit { Daily = 800_000_000m };
-            options.Spending.Budgets.Tenants["*"] = new SpendLimit { Daily = 800_000_000m, Monthly = 800_000_000m };
-            options.Spending.Budgets.Methods["Bench.Agent.RunAsync"] = new SpendLimit { Daily = 800_000_000m };
+            options.Spending.Budgets.Global.Monthly = 200_000_000m;
+            options.Spending.Budgets.Models["gpt-4o-mini"] = new SpendLimit { Daily = 200_000_000m };
+            options.Spending.Budgets.Tenants["*"] = new SpendLimit { Daily = 200_000_000m, Monthly = 200_000_000m };
+            options.Spending.Budgets.Methods["Bench.Agent.RunAsync"] = new SpendLimit { Daily = 200_000_000m };
         }
 
         return options;

@@ -15,7 +15,7 @@ internal static class Money
     /// <summary>Units per token for a price of one dollar per million tokens.</summary>
     public const decimal UnitsPerTokenPerDollarPerMillion = UnitsPerDollar / 1_000_000m;
 
-    /// <summary>The most a sum of units may hold: about 922 million dollars.</summary>
+    /// <summary>The most a sum of units may hold: about 230 million dollars (limits are held to 200 million).</summary>
     public const long MaxUnits = long.MaxValue / 4;
 
     /// <summary>Dollars to units, rounded up so that a cost is never understated; saturates at <see cref="MaxUnits"/>.</summary>

@@ -6,6 +6,9 @@ namespace AgentCost.Spending;
 /// <summary>Start-up checks of <c>AgentCost:Pricing</c> and <c>AgentCost:Spending</c>; each failure names its key.</summary>
 internal static class SpendingValidation
 {
+    /// <summary>The largest spend limit, in US dollars: below what <see cref="Money.MaxUnits"/> can hold.</summary>
+    public const decimal MaxLimit = 200_000_000m;
+
     public static void ValidatePricing(PricingOptions? pricing, List<string> failures)
     {
         if (pricing is null)
@@ -213,9 +216,10 @@ internal static class SpendingValidation
             {
                 failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:{name} must not be negative, but was {value} (US dollars)."));
             }
-            else if (value > 900_000_000m)
+            else if (value > MaxLimit)
             {
-                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:{name} must be at most 900,000,000 US dollars, but was {value}."));
+                // Budgets count in Money units, which hold about $230 million: a larger limit would silently become that.
+                failures.Add(string.Create(CultureInfo.InvariantCulture, $"{key}:{name} must be at most 200,000,000 US dollars, but was {value}."));
             }
         }
     }

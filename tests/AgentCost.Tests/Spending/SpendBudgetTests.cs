@@ -372,6 +372,23 @@ public sealed class SpendBudgetTests
     }
 
     [Fact]
+    public void A_limit_larger_than_the_counters_can_hold_fails_at_start_up_instead_of_being_cut()
+    {
+        var options = new Hosting.AgentCostOptions();
+        options.Spending.Budgets.Global.Monthly = 500_000_000m;
+        options.Spending.Budgets.Models["gpt-4o"] = new SpendLimit { Daily = 200_000_000m };
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Hosting.AgentCostRuntime.Create(options));
+
+        Assert.Equal("AgentCost:Spending:Budgets:Global:Monthly must be at most 200,000,000 US dollars, but was 500000000.", Assert.Single(error.Failures));
+
+        // The largest limit allowed starts.
+        options.Spending.Budgets.Global.Monthly = 200_000_000m;
+        using var runtime = Hosting.AgentCostRuntime.Create(options);
+        Assert.NotNull(runtime.Spending);
+    }
+
+    [Fact]
     public void Spend_settings_are_bound_from_configuration()
     {
         var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
