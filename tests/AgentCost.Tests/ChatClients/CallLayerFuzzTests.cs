@@ -50,10 +50,14 @@ public sealed class CallLayerFuzzTests
     {
         var dailyLimit = s_dailyLimits[random.Next(s_dailyLimits.Length)];
         var withTokenBudget = random.Next(4) != 0;
+
+        // Half the rounds let a call that does not fit wait for calls in flight to settle.
+        var reservationWait = random.Next(2) == 0 ? TimeSpan.Zero : SpendingOptions.DefaultReservationWait;
         using var test = new SpendRuntime(o =>
         {
             o.Pricing.Models["local-free"] = new ModelPrice { Input = 0m, Output = 0m };
             o.Spending.Budgets.Global.Daily = dailyLimit;
+            o.Spending.ReservationWait = reservationWait;
         });
         var model = new FuzzModel(test.Runtime);
 
@@ -70,6 +74,19 @@ public sealed class CallLayerFuzzTests
             : null;
         var seeds = Enumerable.Range(0, workers).Select(_ => random.Next()).ToArray();
         var next = -1;
+
+        // A call waiting for room ends when a call in flight settles or its wait runs out. On the fake clock a wait runs
+        // out only when the clock moves: it ticks while the round runs, as time passes in a host, so that a call waiting
+        // on a stream its consumer abandoned is refused when its wait ends rather than holding up the round.
+        using var roundOver = new CancellationTokenSource();
+        var clock = reservationWait == TimeSpan.Zero ? Task.CompletedTask : Task.Run(async () =>
+        {
+            while (!roundOver.IsCancellationRequested)
+            {
+                await Task.Delay(50);
+                test.Time.Advance(TimeSpan.FromSeconds(1));
+            }
+        });
 
         await Task.WhenAll(seeds.Select(seed => Task.Run(async () =>
         {
@@ -92,6 +109,9 @@ public sealed class CallLayerFuzzTests
                 }
             }
         })));
+
+        await roundOver.CancelAsync();
+        await clock;
 
         // Streams nobody disposed are settled by their lease.
         test.Time.Advance(SpendingOptions.DefaultStreamLease + TimeSpan.FromSeconds(1));
