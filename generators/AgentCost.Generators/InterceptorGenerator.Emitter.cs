@@ -15,7 +15,7 @@ public sealed partial class InterceptorGenerator
     internal static class Emitter
     {
         private const string Invoker = "global::AgentCost.Interception.AgentMethodInvoker";
-        private const string CacheKeyBuilder = "global::AgentCost.Caching.CacheKeyBuilder";
+        private const string CacheKeyBuilder = "global::AgentCost.Interception.CacheKeyBuilder";
 
         private static readonly string s_generatedCode =
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"AgentCost.Generators\", \"{typeof(InterceptorGenerator).Assembly.GetName().Version}\")]";
@@ -112,7 +112,7 @@ public sealed partial class InterceptorGenerator
 
                 if (budget.OverflowPolicy is { } overflow)
                 {
-                    arguments.Add($"overflowPolicy: (global::AgentCost.Budgets.BudgetOverflowPolicy)({overflow})");
+                    arguments.Add($"overflowPolicy: (global::AgentCost.BudgetOverflowPolicy)({overflow})");
                 }
 
                 policies.Add($"budget: new global::AgentCost.Interception.TokenBudgetPolicy({string.Join(", ", arguments)})");
@@ -294,15 +294,15 @@ public sealed partial class InterceptorGenerator
             var tuple = TupleType(values);
             var hasResult = method.ReturnKind.HasResult();
             writer.WriteLine(hasResult
-                ? $"=> global::AgentCost.Tools.InterceptedTools.Wrap<{tuple}, {method.ResultType}>("
-                : $"=> global::AgentCost.Tools.InterceptedTools.WrapVoid<{tuple}>(");
+                ? $"=> global::AgentCost.Interception.InterceptedTools.Wrap<{tuple}, {method.ResultType}>("
+                : $"=> global::AgentCost.Interception.InterceptedTools.WrapVoid<{tuple}>(");
             writer.Indent();
             writer.WriteLine(withOptions
                 ? "global::Microsoft.Extensions.AI.AIFunctionFactory.Create(method, options),"
                 : "global::Microsoft.Extensions.AI.AIFunctionFactory.Create(method, name, description, serializerOptions),");
             writer.WriteLine("method.Target,");
             writer.WriteLine(withOptions ? "options," : "null,");
-            writer.WriteLine($"static (object? target, in global::AgentCost.Tools.InterceptedToolArguments arguments) => {PackArguments(bound.Select((b, i) => (b, values[i].Type)).ToList())},");
+            writer.WriteLine($"static (object? target, in global::AgentCost.Interception.AgentToolArguments arguments) => {PackArguments(bound.Select((b, i) => (b, values[i].Type)).ToList())},");
             WriteInvokeLambda(writer, method, values, hasReceiver, DescriptorName(interceptor.DescriptorIndex), ");");
             writer.Unindent();
             writer.Unindent();

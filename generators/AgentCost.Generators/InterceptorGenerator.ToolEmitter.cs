@@ -15,7 +15,7 @@ public sealed partial class InterceptorGenerator
     /// </summary>
     internal static class ToolEmitter
     {
-        private const string Tools = "global::AgentCost.Tools";
+        private const string Tools = "global::AgentCost.Interception";
         private const string AIFunction = "global::Microsoft.Extensions.AI.AIFunction";
 
         public static string HintName(ToolType type)

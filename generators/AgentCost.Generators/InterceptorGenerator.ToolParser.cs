@@ -27,7 +27,7 @@ public sealed partial class InterceptorGenerator
         private static readonly SymbolDisplayFormat s_sourceFormat = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-        private const string Readers = "global::AgentCost.Tools.ToolValueReaders";
+        private const string Readers = "global::AgentCost.Interception.ToolValueReaders";
 
         private const string TimeSpanSchema = "\"$comment\":\"Represents a System.TimeSpan value.\",\"type\":\"string\",\"pattern\":\"^-?(\\\\d\\u002B\\\\.)?\\\\d{2}:\\\\d{2}:\\\\d{2}(\\\\.\\\\d{1,7})?$\"";
 

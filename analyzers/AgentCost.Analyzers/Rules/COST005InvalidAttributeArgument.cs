@@ -35,7 +35,7 @@ public sealed class COST005InvalidAttributeArgument : DiagnosticAnalyzer
                 return;
             }
 
-            var budgetType = start.Compilation.GetTypeByMetadataName("AgentCost.Budgets.TokenBudget");
+            var budgetType = start.Compilation.GetTypeByMetadataName("AgentCost.TokenBudget");
             var defaults = new BudgetDefaults(
                 GetConstant(budgetType, "DefaultFinalAnswerReserve") ?? FallbackFinalAnswerReserve,
                 GetConstant(budgetType, "DefaultMinStepTokens") ?? FallbackMinStepTokens);

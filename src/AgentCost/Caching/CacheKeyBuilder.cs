@@ -8,9 +8,9 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using AgentCost.Interception;
+using AgentCost.Caching;
 
-namespace AgentCost.Caching;
+namespace AgentCost.Interception;
 
 /// <summary>
 /// Builds a cache key: a SHA-256 hash over a canonical, versioned encoding of the method identity and each

@@ -1,4 +1,5 @@
 using AgentCost.Caching;
+using AgentCost.Hosting;
 using AgentCost.Spending;
 using AgentCost.Telemetry;
 using AgentCost.Tokens;
@@ -10,7 +11,7 @@ using Microsoft.Extensions.Options;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 
-namespace AgentCost.Hosting;
+namespace AgentCost;
 
 /// <summary>
 /// The AgentCost runtime: the components generated interceptors call. An application normally has one, registered by

@@ -1,4 +1,3 @@
-using AgentCost.Budgets;
 using AgentCost.Interception;
 
 namespace AgentCost.Tests.Budgets;
@@ -102,7 +101,7 @@ public sealed class InvokerBudgetTests
         async Task<string?> Call() => await AgentMethodInvoker.InvokeAsync(
             s_cachedAndBudgeted,
             "q",
-            static (ref AgentCost.Caching.CacheKeyBuilder key, in string query) => key.Add(query),
+            static (ref AgentCost.Interception.CacheKeyBuilder key, in string query) => key.Add(query),
             query =>
             {
                 runs++;
