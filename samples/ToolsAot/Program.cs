@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using AgentCost;
-using AgentCost.Hosting;
 using Microsoft.Extensions.AI;
 using ToolsAot;
 
