@@ -1,4 +1,5 @@
 using AgentCost.Caching;
+using AgentCost.Routing;
 using AgentCost.Spending;
 using AgentCost.Telemetry;
 using AgentCost.Tokens;
@@ -25,6 +26,7 @@ public sealed class AgentCostRuntime : IDisposable
 
     private readonly AgentCostMetrics _metrics;
     private readonly IDisposable? _ownedServices;
+    private readonly Lazy<ModelRouter> _routing;
 
     /// <summary>Creates a runtime from registered services.</summary>
     /// <param name="options">The settings; validated here.</param>
@@ -38,6 +40,7 @@ public sealed class AgentCostRuntime : IDisposable
     /// <param name="timeProvider">The clock of spend periods, ledger rows and tasks; <see langword="null"/> for the system clock.</param>
     /// <param name="loggerFactory">Where spend alerts and refusals are logged; <see langword="null"/> for none.</param>
     /// <param name="alertHandlers">Receivers of spend alerts, besides <see cref="SpendMonitor.ThresholdReached"/>.</param>
+    /// <param name="classifier">How <see cref="Routing"/> rates prompts; <see langword="null"/> for the heuristic classifier (settings <c>AgentCost:Routing:Heuristic</c>).</param>
     /// <exception cref="OptionsValidationException">The settings are invalid.</exception>
     public AgentCostRuntime(
         IOptions<AgentCostOptions> options,
@@ -47,8 +50,9 @@ public sealed class AgentCostRuntime : IDisposable
         ISpendLedger? ledger = null,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
-        IEnumerable<ISpendAlertHandler>? alertHandlers = null)
-        : this(options, cache, meterFactory, keySerializerOptions, ownedServices: null, ledger, timeProvider, loggerFactory, alertHandlers)
+        IEnumerable<ISpendAlertHandler>? alertHandlers = null,
+        IDifficultyClassifier? classifier = null)
+        : this(options, cache, meterFactory, keySerializerOptions, ownedServices: null, ledger, timeProvider, loggerFactory, alertHandlers, classifier)
     {
     }
 
@@ -61,7 +65,8 @@ public sealed class AgentCostRuntime : IDisposable
         ISpendLedger? ledger,
         TimeProvider? timeProvider,
         ILoggerFactory? loggerFactory,
-        IEnumerable<ISpendAlertHandler>? alertHandlers)
+        IEnumerable<ISpendAlertHandler>? alertHandlers,
+        IDifficultyClassifier? classifier)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
@@ -76,10 +81,20 @@ public sealed class AgentCostRuntime : IDisposable
             _metrics,
             loggerFactory?.CreateLogger<SpendMonitor>(),
             alertHandlers);
-        Cache = new ResultCache(cache, Options.Cache, _metrics, keySerializerOptions, Spending);
+        Cache = new ResultCache(cache, Options.Cache, _metrics, keySerializerOptions, new CacheSavings(Spending));
         Tokenizers = new TokenizerRegistry(Options.Tokens);
         PromptCounts = new PromptCountCalibration(Options.Tokens);
         _metrics.ObserveCountRatio(PromptCounts.Measure);
+
+        // Built on first use, as the container built it before it was the runtime's: an application that never
+        // routes pays nothing for the classifier or the deployments' rate limiters.
+        var routingClock = timeProvider ?? TimeProvider.System;
+        _routing = new Lazy<ModelRouter>(() =>
+        {
+            var router = new ModelRouter(Options.Routing, classifier, Spending.Prices, routingClock, loggerFactory?.CreateLogger<ModelRouter>());
+            router.UseMetrics(_metrics);
+            return router;
+        });
     }
 
     /// <summary>
@@ -118,6 +133,12 @@ public sealed class AgentCostRuntime : IDisposable
 
     /// <summary>The spend monitor: prices, spend budgets, alerts, the ledger and reports (settings <c>AgentCost:Pricing</c> and <c>AgentCost:Spending</c>).</summary>
     public SpendMonitor Spending { get; }
+
+    /// <summary>
+    /// The model router of <c>UseAgentCostRouting()</c> (settings <c>AgentCost:Routing</c>): tiers, deployments, their rate
+    /// limits and cooldowns. Built from this runtime's settings, prices, clock and meter on first use.
+    /// </summary>
+    public ModelRouter Routing => _routing.Value;
 
     /// <summary>The instruments of the <c>AgentCost</c> meter, for the chat client.</summary>
     internal AgentCostMetrics Metrics => _metrics;
@@ -158,7 +179,8 @@ public sealed class AgentCostRuntime : IDisposable
             ledger,
             timeProvider,
             loggerFactory: null,
-            alertHandlers: null);
+            alertHandlers: null,
+            classifier: null);
     }
 
     /// <summary>
@@ -178,6 +200,11 @@ public sealed class AgentCostRuntime : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (_routing.IsValueCreated)
+        {
+            _routing.Value.Dispose();
+        }
+
         _metrics.Dispose();
         _ownedServices?.Dispose();
     }

@@ -109,7 +109,8 @@ public static class AgentCostServiceCollectionExtensions
                 ledger,
                 provider.GetService<TimeProvider>(),
                 loggers,
-                provider.GetServices<ISpendAlertHandler>());
+                provider.GetServices<ISpendAlertHandler>(),
+                provider.GetService<AgentCost.Routing.IDifficultyClassifier>());
             if (loggers is not null)
             {
                 HostingLog.StartUpWarnings(loggers.CreateLogger<AgentCostRuntime>(), AgentCostConfiguration.Resolve(provider), ledger, runtime.Spending);
@@ -117,19 +118,8 @@ public static class AgentCostServiceCollectionExtensions
 
             return runtime;
         });
-        // Model routing (AgentCost:Routing): the state UseAgentCostRouting() uses; a registered IDifficultyClassifier replaces the heuristic one.
-        services.TryAddSingleton(static provider =>
-        {
-            var runtime = provider.GetRequiredService<AgentCostRuntime>();
-            var router = new AgentCost.Routing.ModelRouter(
-                provider.GetRequiredService<IOptions<AgentCostOptions>>().Value.Routing,
-                provider.GetService<AgentCost.Routing.IDifficultyClassifier>(),
-                runtime.Spending.Prices,
-                provider.GetService<TimeProvider>(),
-                provider.GetService<ILoggerFactory>()?.CreateLogger<AgentCost.Routing.ModelRouter>());
-            router.UseMetrics(runtime.Metrics);
-            return router;
-        });
+        // Model routing (AgentCost:Routing) is the runtime's; registered on its own for UseAgentCostRouting() and applications.
+        services.TryAddSingleton(static provider => provider.GetRequiredService<AgentCostRuntime>().Routing);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AgentCostActivator>());
         return options;
     }
