@@ -14,7 +14,7 @@ namespace AgentCost.Caching;
 /// <para>Keys include the partition the caller gives (the tenant of <see cref="AgentCostContext"/>), so one tenant is
 /// never served another's result.</para>
 /// <para>The cache keeps results and its own statistics, nothing else: what a hit saved is kept by an observer of its
-/// hits and misses (<see cref="IResultCacheObserver"/>) that the runtime wires to its spend monitor.</para>
+/// hits and misses that the runtime wires to its spend monitor.</para>
 /// </remarks>
 public sealed class ResultCache
 {

@@ -20,7 +20,9 @@ public static class AgentCostServiceCollectionExtensions
     /// <paramref name="configure"/>, validated at start-up; a <see cref="HybridCache"/> for results (which uses a
     /// registered <c>IDistributedCache</c> as second level); the spend monitor with an in-memory
     /// <see cref="ISpendLedger"/> unless another is registered, a registered <see cref="TimeProvider"/> as its clock and
-    /// the registered <see cref="ISpendAlertHandler"/>s; and a hosted service that makes the runtime
+    /// the registered <see cref="ISpendAlertHandler"/>s; the runtime's <see cref="AgentCost.Routing.ModelRouter"/>
+    /// (settings <c>AgentCost:Routing</c>; a registered <see cref="AgentCost.Routing.IDifficultyClassifier"/> replaces the
+    /// heuristic one); and a hosted service that makes the runtime
     /// <see cref="AgentCostRuntime.Global"/> when the host starts.
     /// </summary>
     /// <remarks>

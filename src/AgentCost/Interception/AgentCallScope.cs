@@ -37,12 +37,19 @@ internal readonly struct AgentCallScope
     /// <param name="args">The packed arguments: a route reads its prompt there.</param>
     public static AgentCallScope Open<TArgs>(AgentMethod method, TArgs args)
     {
-        var runtime = method.Budget is not null || method.TaskName is not null || method.Cache is not null ? AgentCostRuntime.Current : null;
+        var runtime = RuntimeFor(method);
         var budget = method.Budget is { } policy ? TokenBudget.Begin(method.DisplayName, policy, runtime!.Tokenizers) : null;
         var task = method.TaskName is { } name ? AgentTask.Begin(name, runtime!.Spending) : null;
         var route = method.Route is { } routePolicy ? ModelRouting.Begin(method.DisplayName, routePolicy.Route, routePolicy.GetPrompt(args)) : null;
         return new AgentCallScope(runtime, budget, task, route);
     }
+
+    /// <summary>
+    /// The runtime a call of <paramref name="method"/> uses, looked up once per call, or <see langword="null"/> when
+    /// nothing of the call needs one (no budget, task or cache).
+    /// </summary>
+    public static AgentCostRuntime? RuntimeFor(AgentMethod method)
+        => method.Budget is not null || method.TaskName is not null || method.Cache is not null ? AgentCostRuntime.Current : null;
 
     /// <summary>Makes <paramref name="method"/> the current agent method until disposed: its model calls are charged to it.</summary>
     /// <remarks>

@@ -229,7 +229,7 @@ public static class AgentMethodInvoker
             return InvokeInScopesAsync(method, args, writeKey, body, cancellationToken);
         }
 
-        return Run(method, args, writeKey, body, method.Cache is null ? null : AgentCostRuntime.Current, cancellationToken);
+        return Run(method, args, writeKey, body, AgentCallScope.RuntimeFor(method), cancellationToken);
     }
 
     // The scopes must stay open until the method's task completes, so the asynchronous shapes await inside them.
