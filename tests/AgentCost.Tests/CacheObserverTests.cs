@@ -1,7 +1,5 @@
 using System.Reflection;
 using AgentCost.Caching;
-using AgentCost.Hosting;
-using AgentCost.Routing;
 using AgentCost.Telemetry;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;
@@ -99,28 +97,6 @@ public class CacheObserverTests
         static bool IsAbove(Type type) => type.Namespace is { } ns
             && (ns == "AgentCost" || ns.StartsWith("AgentCost.", StringComparison.Ordinal))
             && ns != "AgentCost.Caching" && ns != "AgentCost.Telemetry";
-    }
-
-    [Fact]
-    public void The_model_router_is_the_runtimes_and_the_container_hands_out_the_same_one()
-    {
-        var classifier = new FixedClassifier();
-        var services = new ServiceCollection();
-        services.AddSingleton(HostingTests.Configuration(("AgentCost:Routing:Tiers:simple:Deployments:0:Model", "gpt-4o-mini")));
-        services.AddSingleton<IDifficultyClassifier>(classifier);
-        services.AddAgentCost();
-        using var provider = services.BuildServiceProvider();
-
-        var runtime = provider.GetRequiredService<AgentCostRuntime>();
-        Assert.Same(runtime.Routing, provider.GetRequiredService<ModelRouter>());
-        Assert.Same(runtime.Routing, runtime.Routing);
-        Assert.Same(classifier, runtime.Routing.Classifier);
-        Assert.Same(runtime.Spending.Prices, runtime.Routing.Prices);
-        Assert.Equal(["simple"], runtime.Routing.Tiers);
-
-        using var standalone = AgentCostRuntime.Create();
-        Assert.IsType<HeuristicDifficultyClassifier>(standalone.Routing.Classifier);
-        Assert.NotSame(runtime.Routing, standalone.Routing);
     }
 
     private static IEnumerable<Type> Referenced(Type type)
@@ -250,11 +226,5 @@ public class CacheObserverTests
         public ValueTask<TResult> RunMissAsync<TCall, TResult>(CachedMethod method, string key, TCall call, CancellationToken cancellationToken)
             where TCall : ICachedCall<TResult>
             => call.RunAsync(cancellationToken);
-    }
-
-    private sealed class FixedClassifier : IDifficultyClassifier
-    {
-        public ValueTask<DifficultyAssessment> ClassifyAsync(string prompt, IReadOnlyList<string> tiers, CancellationToken cancellationToken = default)
-            => throw new NotSupportedException("Not called: the test only checks which classifier the router got.");
     }
 }
