@@ -18,7 +18,7 @@ internal sealed class ScalarType
     [
         new("String", SpecialType.System_String, "string", defaultJson: null),
         new("Boolean", SpecialType.System_Boolean, "boolean", "false"),
-        new("Char", SpecialType.System_Char, "string", "\"\\u0000\"", ("minLength", "1"), ("maxLength", "1")),
+        new("Char", SpecialType.System_Char, "string", Text("\0"), ("minLength", "1"), ("maxLength", "1")),
         new("Byte", SpecialType.System_Byte, "integer", "0"),
         new("SByte", SpecialType.System_SByte, "integer", "0"),
         new("Int16", SpecialType.System_Int16, "integer", "0"),
@@ -30,15 +30,15 @@ internal sealed class ScalarType
         new("Single", SpecialType.System_Single, "number", "0"),
         new("Double", SpecialType.System_Double, "number", "0"),
         new("Decimal", SpecialType.System_Decimal, "number", "0"),
-        new("DateTime", SpecialType.System_DateTime, "string", "\"0001-01-01T00:00:00\"", Format("date-time")),
+        new("DateTime", SpecialType.System_DateTime, "string", Text("0001-01-01T00:00:00"), Format("date-time")),
 
         // Types the compiler does not know as special, matched by name in the System namespace.
         new("Half", SpecialType.None, "number", "0"),
-        new("Guid", SpecialType.None, "string", "\"00000000-0000-0000-0000-000000000000\"", Format("uuid")),
-        new("DateTimeOffset", SpecialType.None, "string", "\"0001-01-01T00:00:00+00:00\"", Format("date-time")),
-        new("DateOnly", SpecialType.None, "string", "\"0001-01-01\"", Format("date")),
-        new("TimeOnly", SpecialType.None, "string", "\"00:00:00\"", Format("time")),
-        new("TimeSpan", SpecialType.None, "string", "\"00:00:00\"", ("pattern", JsonText.String(@"^-?(\d+\.)?\d{2}:\d{2}:\d{2}(\.\d{1,7})?$")))
+        new("Guid", SpecialType.None, "string", Text("00000000-0000-0000-0000-000000000000"), Format("uuid")),
+        new("DateTimeOffset", SpecialType.None, "string", Text("0001-01-01T00:00:00+00:00"), Format("date-time")),
+        new("DateOnly", SpecialType.None, "string", Text("0001-01-01"), Format("date")),
+        new("TimeOnly", SpecialType.None, "string", Text("00:00:00"), Format("time")),
+        new("TimeSpan", SpecialType.None, "string", Text("00:00:00"), ("pattern", JsonText.String(@"^-?(\d+\.)?\d{2}:\d{2}:\d{2}(\.\d{1,7})?$")))
         {
             Comment = "Represents a System.TimeSpan value.",
         },
@@ -61,6 +61,9 @@ internal sealed class ScalarType
         DefaultJson = defaultJson;
         Members = members;
     }
+
+    /// <summary>Every scalar type, in the order the table lists them.</summary>
+    public static IReadOnlyList<ScalarType> All => s_table;
 
     /// <summary>The type's name in the <c>System</c> namespace, which is also the name of its reader.</summary>
     public string Name { get; }
@@ -99,4 +102,7 @@ internal sealed class ScalarType
     }
 
     private static (string Key, string Json) Format(string format) => ("format", JsonText.String(format));
+
+    // A default written as System.Text.Json writes strings: "+" in an offset, for one, is \u002B.
+    private static string Text(string value) => JsonText.String(value);
 }
