@@ -8,6 +8,8 @@ namespace AgentCost.Spending;
 /// </summary>
 public sealed class SpendReservation : IDisposable
 {
+    private static long s_lastId;
+
     private readonly SpendMonitor _monitor;
     private readonly AgentTask? _task;
     private readonly SpendCapture? _capture;
@@ -15,6 +17,7 @@ public sealed class SpendReservation : IDisposable
     private PriceRates? _rates;
     private SpendBudget.PeriodState[]? _states;
     private long _reservedUnits;
+    private long _id;
     private int _done;
 
     internal SpendReservation(
@@ -80,7 +83,7 @@ public sealed class SpendReservation : IDisposable
             var reserved = Volatile.Read(ref _reservedUnits);
             foreach (var state in states)
             {
-                state.Release(reserved);
+                state.Release(_id, reserved);
             }
         }
     }
@@ -181,6 +184,7 @@ public sealed class SpendReservation : IDisposable
             states[i] = _budgets[i].Current(now);
         }
 
+        _id = NextId();
         return new ReservationPlan(states, rates, promptTokens, bound, (int)Math.Min(minOutput, bound), fallback);
     }
 
@@ -195,7 +199,7 @@ public sealed class SpendReservation : IDisposable
                 return false;
             }
 
-            if (TryReserveAll(plan.States, units))
+            if (TryReserveAll(plan.States, _id, units))
             {
                 _states = plan.States;
                 Volatile.Write(ref _reservedUnits, units);
@@ -239,14 +243,16 @@ public sealed class SpendReservation : IDisposable
             {
                 states[i] = _budgets[i].Current(now);
             }
+
+            _id = NextId();
         }
 
         if (states is not null)
         {
             foreach (var state in states)
             {
-                state.Settle(reserved, units);
-                _monitor.CheckAlerts(state);
+                state.Settle(_id, reserved, units);
+                _monitor.Alerts.Check(state);
             }
         }
 
@@ -278,15 +284,18 @@ public sealed class SpendReservation : IDisposable
         }
     }
 
-    private static bool TryReserveAll(SpendBudget.PeriodState[] states, long units)
+    /// <summary>An id for the budget stores, unique in this process; taken only by calls that a budget applies to.</summary>
+    private static long NextId() => Interlocked.Increment(ref s_lastId);
+
+    private static bool TryReserveAll(SpendBudget.PeriodState[] states, long id, long units)
     {
         for (var i = 0; i < states.Length; i++)
         {
-            if (!states[i].TryReserve(units))
+            if (!states[i].TryReserve(id, units))
             {
                 for (var j = 0; j < i; j++)
                 {
-                    states[j].Release(units);
+                    states[j].Release(id, units);
                 }
 
                 return false;
@@ -300,20 +309,7 @@ public sealed class SpendReservation : IDisposable
     {
         Interlocked.Exchange(ref _done, 1);
         _monitor.Refused(state);
-        var budget = state.Budget;
-        var status = new SpendBudgetStatus(
-            budget.Name,
-            budget.Scope,
-            budget.Key,
-            budget.Period,
-            state.Start,
-            state.End,
-            budget.Limit,
-            Money.ToDollars(state.Spent),
-            Money.ToDollars(state.Reserved),
-            state.Calls,
-            state.RefusedCalls);
-        var exception = new SpendLimitExceededException(status, ModelId, Money.ToDollars(needed), promptTokens);
+        var exception = new SpendLimitExceededException(state.Status(), ModelId, Money.ToDollars(needed), promptTokens);
         _monitor.LogRefusal(exception);
         return exception;
     }
