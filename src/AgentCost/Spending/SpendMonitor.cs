@@ -233,6 +233,23 @@ public sealed partial class SpendMonitor
 
     internal void OnThresholdReached(SpendAlert alert) => ThresholdReached?.Invoke(this, alert);
 
+    /// <summary>Charges a call's actual cost to one of its budgets and raises the thresholds it crossed.</summary>
+    internal void Settle(SpendBudget.PeriodState state, long reservationId, long reserved, long actual)
+    {
+        try
+        {
+            state.Settle(reservationId, reserved, actual);
+        }
+        catch (Exception exception)
+        {
+            // The provider has done the work: the ledger row is still written, and the budget store's outage is logged.
+            Log.BudgetStoreFailed(_logger, state.Budget.Name, Money.ToDollars(actual), exception);
+            return;
+        }
+
+        Alerts.Check(state);
+    }
+
     internal void LogRefusal(SpendLimitExceededException exception)
         => Log.SpendRefused(_logger, exception.BudgetName, exception.ModelId ?? "(none)", exception.Needed, exception.Spent, exception.Reserved, exception.Limit);
 
@@ -444,5 +461,9 @@ public sealed partial class SpendMonitor
         [LoggerMessage(EventId = 3207, Level = LogLevel.Information,
             Message = "Spend budgets loaded from the ledger: {Calls} calls costing {DaySpend} USD today, {MonthSpend} USD this month.")]
         public static partial void BudgetsLoaded(ILogger logger, long calls, decimal daySpend, decimal monthSpend);
+
+        [LoggerMessage(EventId = 3208, Level = LogLevel.Error,
+            Message = "The spend budget store failed to charge {Cost} USD to budget '{Budget}'; the call is still recorded in the ledger.")]
+        public static partial void BudgetStoreFailed(ILogger logger, string budget, decimal cost, Exception exception);
     }
 }

@@ -251,8 +251,7 @@ public sealed class SpendReservation : IDisposable
         {
             foreach (var state in states)
             {
-                state.Settle(_id, reserved, units);
-                _monitor.Alerts.Check(state);
+                _monitor.Settle(state, _id, reserved, units);
             }
         }
 

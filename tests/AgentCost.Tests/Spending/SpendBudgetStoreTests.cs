@@ -4,6 +4,8 @@ using AgentCost.Spending;
 using AgentCost.Tests.ChatClients;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace AgentCost.Tests.Spending;
@@ -57,6 +59,25 @@ public class SpendBudgetStoreTests
         Assert.Equal(10m, error.Spent);
         Assert.Equal(0, model.Calls);
         Assert.Equal(1, store.Refusals);
+    }
+
+    [Fact]
+    public async Task A_store_that_fails_to_settle_loses_no_recorded_spend()
+    {
+        var store = new RecordingStore { FailSettlements = true };
+        var logs = new FakeLogCollector();
+        using var provider = Services(store, o => o.Spending.Budgets.Global.Daily = 10m, logs);
+        var runtime = provider.GetRequiredService<AgentCostRuntime>();
+        using var scope = AgentCostRuntime.Use(runtime);
+        using var client = new ChatClientBuilder(new ScriptedModel("gpt-4o-mini")).UseAgentCost().Build(provider);
+
+        await client.GetResponseAsync("What is the capital of France?");
+
+        var record = Assert.Single(await Records(runtime));
+        Assert.True(record.Cost > 0);
+        var failure = Assert.Single(logs.GetSnapshot(), static log => log.Id.Id == 3208);
+        Assert.Contains("'global daily'", failure.Message, StringComparison.Ordinal);
+        Assert.IsType<TimeoutException>(failure.Exception);
     }
 
     [Fact]
@@ -122,10 +143,15 @@ public class SpendBudgetStoreTests
         Assert.Equal((990L, 3L, 1L), (counter.Committed, counter.Spent, counter.Calls));
     }
 
-    private static ServiceProvider Services(ISpendBudgetStore? store, Action<AgentCostOptions> configure)
+    private static ServiceProvider Services(ISpendBudgetStore? store, Action<AgentCostOptions> configure, FakeLogCollector? logs = null)
     {
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(new FakeTimeProvider(s_start));
+        if (logs is not null)
+        {
+            services.AddLogging(logging => logging.AddProvider(new FakeLoggerProvider(logs)));
+        }
+
         if (store is not null)
         {
             services.AddSingleton(store);
@@ -159,6 +185,8 @@ public class SpendBudgetStoreTests
 
         public List<string> Operations { get; } = [];
 
+        public bool FailSettlements { get; init; }
+
         public ISpendBudgetCounter GetCounter(SpendBudgetPeriod period)
         {
             Opened.Enqueue(period);
@@ -188,6 +216,11 @@ public class SpendBudgetStoreTests
             public void Settle(long reservationId, long reserved, long actual)
             {
                 store.Operations.Add($"settle {reservationId} {reserved} {actual}");
+                if (store.FailSettlements)
+                {
+                    throw new TimeoutException("The store did not answer.");
+                }
+
                 inner.Settle(reservationId, reserved, actual);
             }
 
