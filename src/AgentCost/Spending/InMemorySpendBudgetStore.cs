@@ -15,7 +15,8 @@ public sealed class InMemorySpendBudgetStore : ISpendBudgetStore
     /// <inheritdoc />
     public ISpendBudgetCounter GetCounter(SpendBudgetPeriod period)
     {
-        var key = (period.Scope, period.Key, period.Period);
+        // Model ids are matched ignoring case, as the monitor matches them.
+        var key = (period.Scope, period.Scope == SpendScope.Model ? period.Key?.ToUpperInvariant() : period.Key, period.Period);
         while (true)
         {
             if (!_latest.TryGetValue(key, out var latest))

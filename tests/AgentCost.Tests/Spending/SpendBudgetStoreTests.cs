@@ -136,6 +136,9 @@ public class SpendBudgetStoreTests
         Assert.Equal(994, counter.Committed);
         Assert.Same(counter, store.GetCounter(period with { BudgetName = "global daily" }));
         Assert.NotSame(counter, store.GetCounter(period with { Scope = SpendScope.Tenant, Key = "acme" }));
+        var model = store.GetCounter(period with { Scope = SpendScope.Model, Key = "gpt-4o" });
+        Assert.Same(model, store.GetCounter(period with { Scope = SpendScope.Model, Key = "GPT-4o" }));
+        Assert.NotSame(model, store.GetCounter(period with { Scope = SpendScope.Model, Key = "gpt-4o", Start = period.End, End = period.End.AddDays(1) }));
 
         var freed = counter.WhenFreed();
         counter.Settle(1, reserved: 7, actual: 3);
