@@ -9,7 +9,8 @@ namespace AgentCost.Spending;
 /// <para>The monitor calls these on the path of every model call inside a budget: an in-process store answers without
 /// locks or allocations; a remote one answers from a round trip or a lease it holds.</para>
 /// <para>Each reservation has an id, unique in this process for the life of the store (a store shared by processes
-/// qualifies it with its own instance). The monitor reserves, then settles or releases, once per reservation; a store
+/// qualifies it with its own instance). The monitor reserves, then settles or releases, once per reservation, and never
+/// reserves again under the id of a reservation it released; a store
 /// that may see a repeated request (a retry after a timeout) makes <see cref="Settle"/> and <see cref="Release"/>
 /// idempotent by that id.</para>
 /// </remarks>

@@ -176,16 +176,7 @@ public sealed class SpendReservation : IDisposable
         var fallback = requestedOutput is null && rates.MaxOutputTokens is null && rates.OutputRate(promptTokens) > 0;
         long bound = requestedOutput ?? rates.MaxOutputTokens ?? (fallback ? _monitor.Options.FallbackMaxOutputTokens : int.MaxValue);
 
-        // The call's instant (taken when it was opened, a moment ago) decides the periods it is charged to.
-        var now = Timestamp.UtcTicks;
-        var states = new SpendBudget.PeriodState[_budgets.Length];
-        for (var i = 0; i < states.Length; i++)
-        {
-            states[i] = _budgets[i].Current(now);
-        }
-
-        _id = NextId();
-        return new ReservationPlan(states, rates, promptTokens, bound, (int)Math.Min(minOutput, bound), fallback);
+        return new ReservationPlan(CurrentStates(), rates, promptTokens, bound, (int)Math.Min(minOutput, bound), fallback);
     }
 
     /// <summary>Reserves the plan's worst case on every budget, or says which budget refuses and the least it needs.</summary>
@@ -199,8 +190,11 @@ public sealed class SpendReservation : IDisposable
                 return false;
             }
 
-            if (TryReserveAll(plan.States, _id, units))
+            // Each attempt is a reservation of its own: one rolled back is never reserved again under its id.
+            var id = NextId();
+            if (TryReserveAll(plan.States, id, units))
             {
+                _id = id;
                 _states = plan.States;
                 Volatile.Write(ref _reservedUnits, units);
                 MaxOutputTokens = output < plan.Bound || plan.IsFallback ? (int)Math.Min(output, int.MaxValue) : null;
@@ -237,13 +231,7 @@ public sealed class SpendReservation : IDisposable
         if (states is null && _budgets.Length > 0 && rates is not null)
         {
             // Recorded after the fact (or never reserved): charge the budgets without a check.
-            var now = Timestamp.UtcTicks;
-            states = new SpendBudget.PeriodState[_budgets.Length];
-            for (var i = 0; i < states.Length; i++)
-            {
-                states[i] = _budgets[i].Current(now);
-            }
-
+            states = CurrentStates();
             _id = NextId();
         }
 
@@ -281,6 +269,19 @@ public sealed class SpendReservation : IDisposable
             await pending.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
             return record;
         }
+    }
+
+    /// <summary>The periods of the call's budgets; the call's instant (taken when it was opened) decides them.</summary>
+    private SpendBudget.PeriodState[] CurrentStates()
+    {
+        var now = Timestamp.UtcTicks;
+        var states = new SpendBudget.PeriodState[_budgets.Length];
+        for (var i = 0; i < states.Length; i++)
+        {
+            states[i] = _budgets[i].Current(now);
+        }
+
+        return states;
     }
 
     /// <summary>An id for the budget stores, unique in this process; taken only by calls that a budget applies to.</summary>
