@@ -38,6 +38,10 @@ public sealed class AgentCostRuntime : IDisposable
     /// <param name="timeProvider">The clock of spend periods, ledger rows and tasks; <see langword="null"/> for the system clock.</param>
     /// <param name="loggerFactory">Where spend alerts and refusals are logged; <see langword="null"/> for none.</param>
     /// <param name="alertHandlers">Receivers of spend alerts, besides <see cref="SpendMonitor.ThresholdReached"/>.</param>
+    /// <param name="budgetStore">
+    /// Where the spend budgets' counters are kept; <see langword="null"/> keeps them in this process
+    /// (<see cref="InMemorySpendBudgetStore"/>).
+    /// </param>
     /// <exception cref="OptionsValidationException">The settings are invalid.</exception>
     public AgentCostRuntime(
         IOptions<AgentCostOptions> options,
@@ -47,8 +51,9 @@ public sealed class AgentCostRuntime : IDisposable
         ISpendLedger? ledger = null,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
-        IEnumerable<ISpendAlertHandler>? alertHandlers = null)
-        : this(options, cache, meterFactory, keySerializerOptions, ownedServices: null, ledger, timeProvider, loggerFactory, alertHandlers)
+        IEnumerable<ISpendAlertHandler>? alertHandlers = null,
+        ISpendBudgetStore? budgetStore = null)
+        : this(options, cache, meterFactory, keySerializerOptions, ownedServices: null, ledger, timeProvider, loggerFactory, alertHandlers, budgetStore)
     {
     }
 
@@ -61,7 +66,8 @@ public sealed class AgentCostRuntime : IDisposable
         ISpendLedger? ledger,
         TimeProvider? timeProvider,
         ILoggerFactory? loggerFactory,
-        IEnumerable<ISpendAlertHandler>? alertHandlers)
+        IEnumerable<ISpendAlertHandler>? alertHandlers,
+        ISpendBudgetStore? budgetStore)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
@@ -72,6 +78,7 @@ public sealed class AgentCostRuntime : IDisposable
         Spending = new SpendMonitor(
             Options,
             ledger ?? new InMemorySpendLedger(Options.Spending.InMemoryLedgerCapacity),
+            budgetStore ?? new InMemorySpendBudgetStore(),
             timeProvider ?? TimeProvider.System,
             _metrics,
             loggerFactory?.CreateLogger<SpendMonitor>(),
@@ -130,13 +137,15 @@ public sealed class AgentCostRuntime : IDisposable
     /// <param name="meterFactory">The factory of the <c>AgentCost</c> meter; <see langword="null"/> creates a plain meter.</param>
     /// <param name="keySerializerOptions">How record and class arguments are serialised into cache keys; see the constructor.</param>
     /// <param name="ledger">Where settled model calls are recorded; <see langword="null"/> keeps them in memory.</param>
+    /// <param name="budgetStore">Where the spend budgets' counters are kept; <see langword="null"/> keeps them in this process.</param>
     /// <exception cref="OptionsValidationException">The settings are invalid.</exception>
     public static AgentCostRuntime Create(
         AgentCostOptions? options = null,
         TimeProvider? timeProvider = null,
         IMeterFactory? meterFactory = null,
         JsonSerializerOptions? keySerializerOptions = null,
-        ISpendLedger? ledger = null)
+        ISpendLedger? ledger = null,
+        ISpendBudgetStore? budgetStore = null)
     {
         options ??= new AgentCostOptions();
         AgentCostOptionsValidator.ThrowIfInvalid(options);
@@ -158,7 +167,8 @@ public sealed class AgentCostRuntime : IDisposable
             ledger,
             timeProvider,
             loggerFactory: null,
-            alertHandlers: null);
+            alertHandlers: null,
+            budgetStore);
     }
 
     /// <summary>

@@ -19,8 +19,11 @@ public static class AgentCostServiceCollectionExtensions
     /// <see cref="AddAgentCost(IServiceCollection, IConfiguration, Action{AgentCostOptions}?)"/> there) and then from
     /// <paramref name="configure"/>, validated at start-up; a <see cref="HybridCache"/> for results (which uses a
     /// registered <c>IDistributedCache</c> as second level); the spend monitor with an in-memory
-    /// <see cref="ISpendLedger"/> unless another is registered, a registered <see cref="TimeProvider"/> as its clock and
-    /// the registered <see cref="ISpendAlertHandler"/>s; and a hosted service that makes the runtime
+    /// <see cref="ISpendLedger"/> unless another is registered, a registered <see cref="ISpendBudgetStore"/> for its
+    /// budgets' counters (in memory without one), a registered <see cref="TimeProvider"/> as its clock and the registered
+    /// <see cref="ISpendAlertHandler"/>s; model routing, with a registered
+    /// <see cref="AgentCost.RateLimiting.IRateLimitBucketStore"/> for the deployments' rate limits (in memory without
+    /// one); and a hosted service that makes the runtime
     /// <see cref="AgentCostRuntime.Global"/> when the host starts.
     /// </summary>
     /// <remarks>
@@ -109,7 +112,8 @@ public static class AgentCostServiceCollectionExtensions
                 ledger,
                 provider.GetService<TimeProvider>(),
                 loggers,
-                provider.GetServices<ISpendAlertHandler>());
+                provider.GetServices<ISpendAlertHandler>(),
+                provider.GetService<ISpendBudgetStore>());
             if (loggers is not null)
             {
                 HostingLog.StartUpWarnings(loggers.CreateLogger<AgentCostRuntime>(), AgentCostConfiguration.Resolve(provider), ledger, runtime.Spending);
@@ -126,7 +130,8 @@ public static class AgentCostServiceCollectionExtensions
                 provider.GetService<AgentCost.Routing.IDifficultyClassifier>(),
                 runtime.Spending.Prices,
                 provider.GetService<TimeProvider>(),
-                provider.GetService<ILoggerFactory>()?.CreateLogger<AgentCost.Routing.ModelRouter>());
+                provider.GetService<ILoggerFactory>()?.CreateLogger<AgentCost.Routing.ModelRouter>(),
+                provider.GetService<AgentCost.RateLimiting.IRateLimitBucketStore>());
             router.UseMetrics(runtime.Metrics);
             return router;
         });
