@@ -1,4 +1,5 @@
 using AgentCost.Caching;
+using AgentCost.RateLimiting;
 using AgentCost.Routing;
 using AgentCost.Spending;
 using AgentCost.Telemetry;
@@ -40,7 +41,12 @@ public sealed class AgentCostRuntime : IDisposable
     /// <param name="timeProvider">The clock of spend periods, ledger rows and tasks; <see langword="null"/> for the system clock.</param>
     /// <param name="loggerFactory">Where spend alerts and refusals are logged; <see langword="null"/> for none.</param>
     /// <param name="alertHandlers">Receivers of spend alerts, besides <see cref="SpendMonitor.ThresholdReached"/>.</param>
+    /// <param name="budgetStore">
+    /// Where the spend budgets' counters are kept; <see langword="null"/> keeps them in this process
+    /// (<see cref="InMemorySpendBudgetStore"/>).
+    /// </param>
     /// <param name="classifier">How <see cref="Routing"/> rates prompts; <see langword="null"/> for the heuristic classifier (settings <c>AgentCost:Routing:Heuristic</c>).</param>
+    /// <param name="rateLimitStore">Where <see cref="Routing"/> keeps the deployments' rate-limit buckets; <see langword="null"/> keeps them in this process.</param>
     /// <exception cref="OptionsValidationException">The settings are invalid.</exception>
     public AgentCostRuntime(
         IOptions<AgentCostOptions> options,
@@ -51,8 +57,10 @@ public sealed class AgentCostRuntime : IDisposable
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
         IEnumerable<ISpendAlertHandler>? alertHandlers = null,
-        IDifficultyClassifier? classifier = null)
-        : this(options, cache, meterFactory, keySerializerOptions, ownedServices: null, ledger, timeProvider, loggerFactory, alertHandlers, classifier)
+        ISpendBudgetStore? budgetStore = null,
+        IDifficultyClassifier? classifier = null,
+        IRateLimitBucketStore? rateLimitStore = null)
+        : this(options, cache, meterFactory, keySerializerOptions, ownedServices: null, ledger, timeProvider, loggerFactory, alertHandlers, budgetStore, classifier, rateLimitStore)
     {
     }
 
@@ -66,7 +74,9 @@ public sealed class AgentCostRuntime : IDisposable
         TimeProvider? timeProvider,
         ILoggerFactory? loggerFactory,
         IEnumerable<ISpendAlertHandler>? alertHandlers,
-        IDifficultyClassifier? classifier)
+        ISpendBudgetStore? budgetStore,
+        IDifficultyClassifier? classifier,
+        IRateLimitBucketStore? rateLimitStore)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
@@ -77,6 +87,7 @@ public sealed class AgentCostRuntime : IDisposable
         Spending = new SpendMonitor(
             Options,
             ledger ?? new InMemorySpendLedger(Options.Spending.InMemoryLedgerCapacity),
+            budgetStore ?? new InMemorySpendBudgetStore(),
             timeProvider ?? TimeProvider.System,
             _metrics,
             loggerFactory?.CreateLogger<SpendMonitor>(),
@@ -91,7 +102,7 @@ public sealed class AgentCostRuntime : IDisposable
         var routingClock = timeProvider ?? TimeProvider.System;
         _routing = new Lazy<ModelRouter>(() =>
         {
-            var router = new ModelRouter(Options.Routing, classifier, Spending.Prices, routingClock, loggerFactory?.CreateLogger<ModelRouter>());
+            var router = new ModelRouter(Options.Routing, classifier, Spending.Prices, routingClock, loggerFactory?.CreateLogger<ModelRouter>(), rateLimitStore);
             router.UseMetrics(_metrics);
             return router;
         });
@@ -151,13 +162,15 @@ public sealed class AgentCostRuntime : IDisposable
     /// <param name="meterFactory">The factory of the <c>AgentCost</c> meter; <see langword="null"/> creates a plain meter.</param>
     /// <param name="keySerializerOptions">How record and class arguments are serialised into cache keys; see the constructor.</param>
     /// <param name="ledger">Where settled model calls are recorded; <see langword="null"/> keeps them in memory.</param>
+    /// <param name="budgetStore">Where the spend budgets' counters are kept; <see langword="null"/> keeps them in this process.</param>
     /// <exception cref="OptionsValidationException">The settings are invalid.</exception>
     public static AgentCostRuntime Create(
         AgentCostOptions? options = null,
         TimeProvider? timeProvider = null,
         IMeterFactory? meterFactory = null,
         JsonSerializerOptions? keySerializerOptions = null,
-        ISpendLedger? ledger = null)
+        ISpendLedger? ledger = null,
+        ISpendBudgetStore? budgetStore = null)
     {
         options ??= new AgentCostOptions();
         AgentCostOptionsValidator.ThrowIfInvalid(options);
@@ -180,7 +193,9 @@ public sealed class AgentCostRuntime : IDisposable
             timeProvider,
             loggerFactory: null,
             alertHandlers: null,
-            classifier: null);
+            budgetStore,
+            classifier: null,
+            rateLimitStore: null);
     }
 
     /// <summary>

@@ -1,7 +1,8 @@
 using System.Linq;
 using AgentCost.Generators.Common;
+using AgentCost.Generators.Model;
 
-namespace AgentCost.Generators.Model;
+namespace AgentCost.Generators.Tools;
 
 /// <summary>One <c>[AgentTool]</c> method, with everything its generated tool function needs.</summary>
 /// <param name="Type">The type that declares the method.</param>
