@@ -1,4 +1,6 @@
 using AgentCost.Caching;
+using AgentCost.RateLimiting;
+using AgentCost.Routing;
 using AgentCost.Spending;
 using AgentCost.Telemetry;
 using AgentCost.Tokens;
@@ -25,6 +27,7 @@ public sealed class AgentCostRuntime : IDisposable
 
     private readonly AgentCostMetrics _metrics;
     private readonly IDisposable? _ownedServices;
+    private readonly Lazy<ModelRouter> _routing;
 
     /// <summary>Creates a runtime from registered services.</summary>
     /// <param name="options">The settings; validated here.</param>
@@ -42,6 +45,8 @@ public sealed class AgentCostRuntime : IDisposable
     /// Where the spend budgets' counters are kept; <see langword="null"/> keeps them in this process
     /// (<see cref="InMemorySpendBudgetStore"/>).
     /// </param>
+    /// <param name="classifier">How <see cref="Routing"/> rates prompts; <see langword="null"/> for the heuristic classifier (settings <c>AgentCost:Routing:Heuristic</c>).</param>
+    /// <param name="rateLimitStore">Where <see cref="Routing"/> keeps the deployments' rate-limit buckets; <see langword="null"/> keeps them in this process.</param>
     /// <exception cref="OptionsValidationException">The settings are invalid.</exception>
     public AgentCostRuntime(
         IOptions<AgentCostOptions> options,
@@ -52,8 +57,10 @@ public sealed class AgentCostRuntime : IDisposable
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
         IEnumerable<ISpendAlertHandler>? alertHandlers = null,
-        ISpendBudgetStore? budgetStore = null)
-        : this(options, cache, meterFactory, keySerializerOptions, ownedServices: null, ledger, timeProvider, loggerFactory, alertHandlers, budgetStore)
+        ISpendBudgetStore? budgetStore = null,
+        IDifficultyClassifier? classifier = null,
+        IRateLimitBucketStore? rateLimitStore = null)
+        : this(options, cache, meterFactory, keySerializerOptions, ownedServices: null, ledger, timeProvider, loggerFactory, alertHandlers, budgetStore, classifier, rateLimitStore)
     {
     }
 
@@ -67,7 +74,9 @@ public sealed class AgentCostRuntime : IDisposable
         TimeProvider? timeProvider,
         ILoggerFactory? loggerFactory,
         IEnumerable<ISpendAlertHandler>? alertHandlers,
-        ISpendBudgetStore? budgetStore)
+        ISpendBudgetStore? budgetStore,
+        IDifficultyClassifier? classifier,
+        IRateLimitBucketStore? rateLimitStore)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
@@ -83,10 +92,20 @@ public sealed class AgentCostRuntime : IDisposable
             _metrics,
             loggerFactory?.CreateLogger<SpendMonitor>(),
             alertHandlers);
-        Cache = new ResultCache(cache, Options.Cache, _metrics, keySerializerOptions, Spending);
+        Cache = new ResultCache(cache, Options.Cache, _metrics, keySerializerOptions, new CacheSavings(Spending));
         Tokenizers = new TokenizerRegistry(Options.Tokens);
         PromptCounts = new PromptCountCalibration(Options.Tokens);
         _metrics.ObserveCountRatio(PromptCounts.Measure);
+
+        // Built on first use, as the container built it before it was the runtime's: an application that never
+        // routes pays nothing for the classifier or the deployments' rate limiters.
+        var routingClock = timeProvider ?? TimeProvider.System;
+        _routing = new Lazy<ModelRouter>(() =>
+        {
+            var router = new ModelRouter(Options.Routing, classifier, Spending.Prices, routingClock, loggerFactory?.CreateLogger<ModelRouter>(), rateLimitStore);
+            router.UseMetrics(_metrics);
+            return router;
+        });
     }
 
     /// <summary>
@@ -125,6 +144,12 @@ public sealed class AgentCostRuntime : IDisposable
 
     /// <summary>The spend monitor: prices, spend budgets, alerts, the ledger and reports (settings <c>AgentCost:Pricing</c> and <c>AgentCost:Spending</c>).</summary>
     public SpendMonitor Spending { get; }
+
+    /// <summary>
+    /// The model router of <c>UseAgentCostRouting()</c> (settings <c>AgentCost:Routing</c>): tiers, deployments, their rate
+    /// limits and cooldowns. Built from this runtime's settings, prices, clock and meter on first use.
+    /// </summary>
+    public ModelRouter Routing => _routing.Value;
 
     /// <summary>The instruments of the <c>AgentCost</c> meter, for the chat client.</summary>
     internal AgentCostMetrics Metrics => _metrics;
@@ -168,7 +193,9 @@ public sealed class AgentCostRuntime : IDisposable
             timeProvider,
             loggerFactory: null,
             alertHandlers: null,
-            budgetStore);
+            budgetStore,
+            classifier: null,
+            rateLimitStore: null);
     }
 
     /// <summary>
@@ -188,6 +215,11 @@ public sealed class AgentCostRuntime : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (_routing.IsValueCreated)
+        {
+            _routing.Value.Dispose();
+        }
+
         _metrics.Dispose();
         _ownedServices?.Dispose();
     }

@@ -8,7 +8,8 @@ namespace AgentCost.Routing;
 
 /// <summary>
 /// The routing state shared by every routing chat client: tiers and deployments (weakest first), their rate limiters
-/// and cooldowns, the classifier, and the routing log. One per application (registered by <c>AddAgentCost()</c>).
+/// and cooldowns, the classifier, and the routing log. One per runtime (<c>AgentCostRuntime.Routing</c>, which
+/// <c>AddAgentCost()</c> registers).
 /// </summary>
 public sealed partial class ModelRouter : IDisposable
 {

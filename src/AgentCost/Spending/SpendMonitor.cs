@@ -376,19 +376,19 @@ public sealed partial class SpendMonitor
     }
 
     /// <summary>A <c>[Cached]</c> hit of <paramref name="method"/> replaced model calls that cost <paramref name="units"/> on the miss.</summary>
-    internal void CreditCacheHit(AgentMethod method, long units)
+    internal void CreditCacheHit(string method, long units)
     {
         var saved = Money.ToDollars(units);
         if (_metrics.CacheSavings.Enabled)
         {
-            _metrics.CacheSavings.Add((double)saved, new KeyValuePair<string, object?>("agentcost.method", method.DisplayName));
+            _metrics.CacheSavings.Add((double)saved, new KeyValuePair<string, object?>("agentcost.method", method));
         }
 
         var record = new SpendRecord
         {
             Timestamp = TimeProvider.GetUtcNow(),
             Kind = SpendRecordKind.CacheHit,
-            Method = method.DisplayName,
+            Method = method,
             Tenant = AgentCostContext.Current?.Tenant,
             Task = AgentTask.Current?.Name,
             Saved = saved,

@@ -25,19 +25,20 @@ public sealed class AgentTask : IDisposable, IAsyncDisposable
 {
     private static readonly AsyncLocal<AgentTask?> s_current = new();
 
-    private readonly AgentCostRuntime _runtime;
+    // The spend monitor of the runtime current where the task began: it dates the task and records it when it ends.
+    private readonly SpendMonitor _spending;
     private long _costUnits;
     private long _calls;
     private int _outcome;
     private int _ended;
 
-    private AgentTask(string name, AgentCostRuntime runtime, AgentTask? parent)
+    private AgentTask(string name, SpendMonitor spending, AgentTask? parent)
     {
         Name = name;
         Parent = parent;
-        _runtime = runtime;
+        _spending = spending;
         Tenant = AgentCostContext.Current?.Tenant;
-        StartedAt = runtime.Spending.TimeProvider.GetUtcNow();
+        StartedAt = spending.TimeProvider.GetUtcNow();
     }
 
     /// <summary>The innermost task of the current asynchronous flow, or <see langword="null"/>.</summary>
@@ -70,10 +71,14 @@ public sealed class AgentTask : IDisposable, IAsyncDisposable
     /// <summary>Begins a task and makes it <see cref="Current"/> until it is disposed.</summary>
     /// <param name="name">The task's name, for example <c>answer-question</c>.</param>
     /// <returns>The task; mark it with <see cref="Succeed"/> and dispose it when the work ends.</returns>
-    public static AgentTask Begin(string name)
+    /// <remarks>It is recorded by the spend monitor of <see cref="AgentCostRuntime.Current"/>.</remarks>
+    public static AgentTask Begin(string name) => Begin(name, AgentCostRuntime.Current.Spending);
+
+    /// <summary>Begins a task recorded by <paramref name="spending"/>: the runtime an intercepted call's entry point resolved.</summary>
+    internal static AgentTask Begin(string name, SpendMonitor spending)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var task = new AgentTask(name, AgentCostRuntime.Current, s_current.Value);
+        var task = new AgentTask(name, spending, s_current.Value);
         s_current.Value = task;
         return task;
     }
@@ -89,20 +94,20 @@ public sealed class AgentTask : IDisposable, IAsyncDisposable
     {
         if (End() is { } record)
         {
-            _runtime.Spending.RecordTask(record, wait: false);
+            _spending.RecordTask(record, wait: false);
         }
     }
 
     /// <summary>Ends the task like <see cref="Dispose"/>, and waits until the ledger has stored it.</summary>
     /// <returns>A task that completes when the row is stored.</returns>
-    public ValueTask DisposeAsync() => End() is { } record ? _runtime.Spending.RecordTask(record, wait: true) : ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => End() is { } record ? _spending.RecordTask(record, wait: true) : ValueTask.CompletedTask;
 
     /// <summary>
     /// Ends the task like <see cref="Dispose"/>, and waits until the ledger has stored it, so that a report taken once the
     /// caller goes on has it; a ledger that fails is logged, as by <see cref="Dispose"/>, and not thrown.
     /// </summary>
     /// <returns>A task that completes when the row is stored or its failure logged.</returns>
-    internal ValueTask EndAsync() => End() is { } record ? _runtime.Spending.RecordTask(record, wait: true, logFailure: true) : ValueTask.CompletedTask;
+    internal ValueTask EndAsync() => End() is { } record ? _spending.RecordTask(record, wait: true, logFailure: true) : ValueTask.CompletedTask;
 
     /// <inheritdoc />
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name}: {Outcome}, {Calls} calls, {Money.Format(Cost)}");
@@ -139,7 +144,7 @@ public sealed class AgentTask : IDisposable, IAsyncDisposable
             Name,
             Tenant,
             StartedAt,
-            _runtime.Spending.TimeProvider.GetUtcNow(),
+            _spending.TimeProvider.GetUtcNow(),
             Volatile.Read(ref _outcome) == (int)AgentTaskOutcome.Succeeded,
             Cost,
             Calls);

@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
-using AgentCost.Interception;
 
-namespace AgentCost.Caching;
+namespace AgentCost.Interception;
 
 /// <summary>
 /// The original method, in whichever of its three shapes it was declared, with or without the token the run is given
@@ -37,21 +36,6 @@ internal readonly struct MethodBody<TArgs, TResult>
         SyncWithToken,
         TaskWithToken,
         ValueTaskWithToken,
-    }
-
-    /// <summary>Runs the method as the current agent method (<see cref="AgentCallContext"/>), for the spend it causes.</summary>
-    public ValueTask<TResult> RunAsync(TArgs args, AgentMethod method, CancellationToken cancellationToken)
-    {
-        // The method's own flow keeps the context across its awaits; the caller's is restored when it returns.
-        var previous = AgentCallContext.Enter(method);
-        try
-        {
-            return RunAsync(args, cancellationToken);
-        }
-        finally
-        {
-            AgentCallContext.Exit(method, previous);
-        }
     }
 
     /// <summary>Runs the method; a body that takes a token is given <paramref name="cancellationToken"/>.</summary>

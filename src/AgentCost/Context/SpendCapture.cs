@@ -1,4 +1,4 @@
-namespace AgentCost.Spending;
+namespace AgentCost;
 
 /// <summary>
 /// Sums the cost of the model calls settled in an asynchronous flow: the result cache opens one while a miss runs a
