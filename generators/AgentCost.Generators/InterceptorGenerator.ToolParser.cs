@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using AgentCost.CodeAnalysis;
 using AgentCost.Generators.Common;
 using AgentCost.Generators.Model;
 using Microsoft.CodeAnalysis;
@@ -45,14 +46,14 @@ public sealed partial class InterceptorGenerator
             }
 
             var compilation = context.SemanticModel.Compilation;
-            var scan = new Parser.SymbolScan(compilation);
+            var scan = new SymbolScan(compilation);
             if (!scan.IsUsable(method))
             {
                 return null;
             }
 
             // A tool without policies still goes through the entry point: later policies reach it without a change here.
-            var model = Parser.CreateMethodModel(method, Parser.GetPolicies(method) ?? new Policies(null, null), scan);
+            var model = Parser.CreateMethodModel(method, PolicyReader.GetPolicies(method) ?? new Policies(null, null), scan);
             if (model is null)
             {
                 return null;
@@ -73,7 +74,7 @@ public sealed partial class InterceptorGenerator
             var returnSchema = (ToolSchema?)null;
             if (model.ReturnKind.HasResult())
             {
-                Parser.TryGetReturnKind(method.ReturnType, method.ReturnsVoid, out _, out var resultType);
+                ReturnKinds.TryGetReturnKind(method.ReturnType, method.ReturnsVoid, out _, out var resultType);
                 var description = GetDescription(method.GetReturnTypeAttributes());
                 returnSchema = SchemaBody(resultType!, markNullable: false) is { } body
                     ? new ToolSchema(Wrap(description, body, defaultJson: null), string.Empty, null, false, false)
@@ -133,17 +134,17 @@ public sealed partial class InterceptorGenerator
         {
             var type = parameter.Type;
             var hasDefault = TryGetDefault(parameter, out var defaultValue);
-            if (Parser.IsType(type, "System.Threading", "CancellationToken"))
+            if (Symbols.IsType(type, "System.Threading", "CancellationToken"))
             {
                 return Special(ToolBinding.CancellationToken);
             }
 
-            if (Parser.IsType(type, "Microsoft.Extensions.AI", "AIFunctionArguments"))
+            if (Symbols.IsType(type, "Microsoft.Extensions.AI", "AIFunctionArguments"))
             {
                 return Special(ToolBinding.Arguments);
             }
 
-            if (Parser.IsType(type, "System", "IServiceProvider"))
+            if (Symbols.IsType(type, "System", "IServiceProvider"))
             {
                 return Special(hasDefault ? ToolBinding.OptionalServices : ToolBinding.RequiredServices);
             }
@@ -152,7 +153,7 @@ public sealed partial class InterceptorGenerator
             var description = GetDescription(parameter.GetAttributes());
             var isNullable = !type.IsValueType && parameter.NullableAnnotation == NullableAnnotation.Annotated;
             var isRequired = (!parameter.IsOptional && !hasDefault)
-                || parameter.GetAttributes().Any(a => a.AttributeClass is { } c && Parser.IsType(c, "System.ComponentModel.DataAnnotations", "RequiredAttribute"));
+                || parameter.GetAttributes().Any(a => a.AttributeClass is { } c && Symbols.IsType(c, "System.ComponentModel.DataAnnotations", "RequiredAttribute"));
             var (readerType, reader) = CreateReader(type);
 
             string? defaultExpression = null;
@@ -215,7 +216,7 @@ public sealed partial class InterceptorGenerator
             }
 
             AttributeData? Find(string @namespace, string name)
-                => attributes.FirstOrDefault(a => a.AttributeClass is { } c && Parser.IsType(c, @namespace, name));
+                => attributes.FirstOrDefault(a => a.AttributeClass is { } c && Symbols.IsType(c, @namespace, name));
 
             const string DataAnnotations = "System.ComponentModel.DataAnnotations";
             if (GetAttributeString(attributes, "System.ComponentModel", "DisplayNameAttribute") is { } title)
@@ -560,7 +561,7 @@ public sealed partial class InterceptorGenerator
         // System.Half, Guid, DateTimeOffset, DateOnly, TimeOnly, TimeSpan and Uri, by name.
         private static string? SystemTypeName(ITypeSymbol type)
             => type is INamedTypeSymbol { Arity: 0, ContainingType: null } named
-                && Parser.IsNamespace(named.ContainingNamespace, "System")
+                && Symbols.IsNamespace(named.ContainingNamespace, "System")
                 && named.Name is "Half" or "Guid" or "DateTimeOffset" or "DateOnly" or "TimeOnly" or "TimeSpan" or "Uri"
                     ? named.Name
                     : null;
@@ -569,7 +570,7 @@ public sealed partial class InterceptorGenerator
             => type.Arity == 1
                 && type.ContainingType is null
                 && type.Name is "List" or "IList" or "ICollection" or "IEnumerable" or "IReadOnlyList" or "IReadOnlyCollection"
-                && Parser.IsNamespace(type.ContainingNamespace, "System.Collections.Generic");
+                && Symbols.IsNamespace(type.ContainingNamespace, "System.Collections.Generic");
 
         /// <summary>
         /// An enum's members as a string enum converter names them, in the order it lists them (by value, as unsigned); null
@@ -581,11 +582,11 @@ public sealed partial class InterceptorGenerator
             // wherever the type appears: such enums are described from their contract at run time.
             if (type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } named
                 || named.GetAttributes().Any(a => a.AttributeClass is { } c
-                    && (Parser.IsType(c, "System", "FlagsAttribute")
-                        || Parser.IsType(c, "System.Text.Json.Serialization", "JsonConverterAttribute")
-                        || Parser.IsType(c, "System.ComponentModel", "DescriptionAttribute")
-                        || Parser.IsType(c, "System.ComponentModel", "DisplayNameAttribute")
-                        || Parser.IsNamespace(c.ContainingNamespace, "System.ComponentModel.DataAnnotations"))))
+                    && (Symbols.IsType(c, "System", "FlagsAttribute")
+                        || Symbols.IsType(c, "System.Text.Json.Serialization", "JsonConverterAttribute")
+                        || Symbols.IsType(c, "System.ComponentModel", "DescriptionAttribute")
+                        || Symbols.IsType(c, "System.ComponentModel", "DisplayNameAttribute")
+                        || Symbols.IsNamespace(c.ContainingNamespace, "System.ComponentModel.DataAnnotations"))))
             {
                 return null;
             }
@@ -624,7 +625,7 @@ public sealed partial class InterceptorGenerator
         // The parameter's effective default as AIFunctionFactory reads it: [DefaultValue], the C# default, or null when optional.
         private static bool TryGetDefault(IParameterSymbol parameter, out object? value)
         {
-            var attribute = parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass is { } c && Parser.IsType(c, "System.ComponentModel", "DefaultValueAttribute"));
+            var attribute = parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass is { } c && Symbols.IsType(c, "System.ComponentModel", "DefaultValueAttribute"));
             if (attribute is { ConstructorArguments.Length: 1 } && attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
             {
                 value = attribute.ConstructorArguments[0].Value;
@@ -759,8 +760,8 @@ public sealed partial class InterceptorGenerator
 
         private static bool IsAsync(ITypeSymbol type)
             => type is INamedTypeSymbol { ContainingType: null } named
-                && ((named.Name is "Task" or "ValueTask" && named.Arity <= 1 && Parser.IsNamespace(named.ContainingNamespace, "System.Threading.Tasks"))
-                    || (named.Name == "IAsyncEnumerable" && named.Arity == 1 && Parser.IsNamespace(named.ContainingNamespace, "System.Collections.Generic")));
+                && ((named.Name is "Task" or "ValueTask" && named.Arity <= 1 && Symbols.IsNamespace(named.ContainingNamespace, "System.Threading.Tasks"))
+                    || (named.Name == "IAsyncEnumerable" && named.Arity == 1 && Symbols.IsNamespace(named.ContainingNamespace, "System.Collections.Generic")));
 
         // Runs of characters other than ASCII letters and digits become one underscore.
         private static string Sanitize(string name)
@@ -789,7 +790,7 @@ public sealed partial class InterceptorGenerator
 
         private static string? GetAttributeString(ImmutableArray<AttributeData> attributes, string @namespace, string name)
         {
-            var attribute = attributes.FirstOrDefault(a => a.AttributeClass is { } c && Parser.IsType(c, @namespace, name));
+            var attribute = attributes.FirstOrDefault(a => a.AttributeClass is { } c && Symbols.IsType(c, @namespace, name));
             return attribute is { ConstructorArguments.Length: 1 } && attribute.ConstructorArguments[0].Value is string value ? value : null;
         }
 
