@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 
 namespace AgentCost.Analyzers.Common;
@@ -65,7 +66,7 @@ internal static class AgentCostAttributes
     public static bool Has(ISymbol symbol, string name) => Find(symbol, name) is not null;
 
     public static bool Is(AttributeData attribute, string name)
-        => attribute.AttributeClass is { } type && Names.IsType(type, Namespace, name);
+        => attribute.AttributeClass is { } type && Symbols.IsTypeOfAnyArity(type, Namespace, name);
 
     /// <summary>The first policy attribute of a method (its original definition), or <see langword="null"/>.</summary>
     public static AttributeData? FindPolicy(IMethodSymbol method)
@@ -85,7 +86,7 @@ internal static class AgentCostAttributes
     public static bool IsPolicy(INamedTypeSymbol type)
         => type.ContainingType is null
             && type.Name is Cached or TokenBudget or RouteModel or AgentTask
-            && Names.IsNamespace(type.ContainingNamespace, Namespace);
+            && Symbols.IsNamespace(type.ContainingNamespace, Namespace);
 
     /// <summary>How code writes the attribute: <c>Cached</c> for <c>CachedAttribute</c>.</summary>
     public static string ShortName(AttributeData attribute)

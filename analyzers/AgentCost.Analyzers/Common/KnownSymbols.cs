@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 
 namespace AgentCost.Analyzers.Common;
@@ -109,7 +110,7 @@ internal sealed class KnownSymbols
         }
 
         return _agentCostAttributes.GetOrAdd(definition, static d => d.GetAttributes()
-            .Where(a => a.AttributeClass is { ContainingType: null } type && Names.IsNamespace(type.ContainingNamespace, AgentCostAttributes.Namespace))
+            .Where(a => a.AttributeClass is { ContainingType: null } type && Symbols.IsNamespace(type.ContainingNamespace, AgentCostAttributes.Namespace))
             .ToImmutableArray());
     }
 

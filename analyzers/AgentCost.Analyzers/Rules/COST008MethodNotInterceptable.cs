@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.CSharp;
@@ -72,7 +73,7 @@ public sealed class COST008MethodNotInterceptable : DiagnosticAnalyzer
         }
 
         // The generated tool function of an [AgentTool] method is one non-generic method of a non-generic class.
-        var reason = problem.Reason;
+        var reason = InterceptionMessages.Describe(problem);
         if (reason is null && AgentCostAttributes.Is(policy, AgentCostAttributes.AgentTool))
         {
             reason = method.IsGenericMethod

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -154,11 +155,11 @@ public sealed class COST006AnnotatedMethodAsDelegate : DiagnosticAnalyzer
 
         INamedTypeSymbol? exposure;
         string exposureName;
-        if (Names.IsInNamespace(factoryType.ContainingNamespace, "Microsoft.SemanticKernel"))
+        if (Symbols.IsInNamespace(factoryType.ContainingNamespace, "Microsoft.SemanticKernel"))
         {
             (exposure, exposureName) = (known.KernelFunctionAttribute, "KernelFunction");
         }
-        else if (factoryType.Name == "McpServerBuilderExtensions" || Names.IsInNamespace(factoryType.ContainingNamespace, "ModelContextProtocol"))
+        else if (factoryType.Name == "McpServerBuilderExtensions" || Symbols.IsInNamespace(factoryType.ContainingNamespace, "ModelContextProtocol"))
         {
             (exposure, exposureName) = (known.McpServerToolAttribute, "McpServerTool");
         }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -68,7 +69,7 @@ public sealed class COST003UnsupportedCacheKeyParameter : DiagnosticAnalyzer
     {
         problem = null;
         if (parameter.RefKind != RefKind.None
-            || Names.IsType(parameter.Type, "System.Threading", "CancellationToken")
+            || Symbols.IsTypeOfAnyArity(parameter.Type, "System.Threading", "CancellationToken")
             || AgentCostAttributes.Has(parameter, AgentCostAttributes.NotCacheKey))
         {
             return false;
