@@ -16,28 +16,18 @@ namespace AgentCost.Analyzers.Rules;
 /// COST008 on its declaration; for a method of a referenced assembly they are reported here, at each call.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class COST007CallNotIntercepted : DiagnosticAnalyzer
+public sealed class COST007CallNotIntercepted() : AgentCostAnalyzer(Descriptors.CallNotIntercepted)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.CallNotIntercepted);
-
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (!known.HasPolicyAttributes)
         {
-            var known = KnownSymbols.Get(start.Compilation);
-            if (!known.HasPolicyAttributes)
-            {
-                return;
-            }
+            return;
+        }
 
-            var declarations = new ConcurrentDictionary<IMethodSymbol, InterceptionProblem>(SymbolEqualityComparer.Default);
-            start.RegisterOperationAction(context => AnalyzeInvocation(context, known, declarations), OperationKind.Invocation);
-            start.RegisterOperationAction(context => AnalyzeDynamicInvocation(context, known, declarations), OperationKind.DynamicInvocation);
-        });
+        var declarations = new ConcurrentDictionary<IMethodSymbol, InterceptionProblem>(SymbolEqualityComparer.Default);
+        start.RegisterOperationAction(context => AnalyzeInvocation(context, known, declarations), OperationKind.Invocation);
+        start.RegisterOperationAction(context => AnalyzeDynamicInvocation(context, known, declarations), OperationKind.DynamicInvocation);
     }
 
     private static void AnalyzeInvocation(

@@ -15,7 +15,7 @@ namespace AgentCost.Analyzers.Rules;
 /// classifies no argument, as for a method with no prompt parameter.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class COST009InvalidPromptParameter : DiagnosticAnalyzer
+public sealed class COST009InvalidPromptParameter() : AgentCostAnalyzer(Descriptors.InvalidPromptParameter)
 {
     /// <summary>The diagnostic property that says which problem it is (<see cref="Ambiguous"/>, <see cref="NotAPrompt"/>, <see cref="MarkedTwice"/>).</summary>
     public const string ProblemProperty = "Problem";
@@ -32,29 +32,19 @@ public sealed class COST009InvalidPromptParameter : DiagnosticAnalyzer
     /// <summary><c>[Prompt]</c> on more than one parameter.</summary>
     public const string MarkedTwice = "MarkedTwice";
 
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.InvalidPromptParameter);
-
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (!known.HasRouteModelAttribute)
         {
-            var known = KnownSymbols.Get(start.Compilation);
-            if (!known.HasRouteModelAttribute)
-            {
-                return;
-            }
+            return;
+        }
 
-            // IEnumerable<ChatMessage>, once: every type that is or implements it is a prompt, as is string.
-            var enumerable = start.Compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
-            var messages = known.ChatMessage is { } chatMessage && enumerable.TypeKind != TypeKind.Error
-                ? enumerable.Construct(chatMessage)
-                : null;
-            start.RegisterSymbolAction(context => AnalyzeMethod(context, messages), SymbolKind.Method);
-        });
+        // IEnumerable<ChatMessage>, once: every type that is or implements it is a prompt, as is string.
+        var enumerable = start.Compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
+        var messages = known.ChatMessage is { } chatMessage && enumerable.TypeKind != TypeKind.Error
+            ? enumerable.Construct(chatMessage)
+            : null;
+        start.RegisterSymbolAction(context => AnalyzeMethod(context, messages), SymbolKind.Method);
     }
 
     private static void AnalyzeMethod(SymbolAnalysisContext context, INamedTypeSymbol? messages)

@@ -11,26 +11,17 @@ namespace AgentCost.Analyzers.Rules;
 /// <c>object</c>, a pointer, a service, a type with nothing to serialise) and is not marked <c>[NotCacheKey]</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class COST003UnsupportedCacheKeyParameter : DiagnosticAnalyzer
+public sealed class COST003UnsupportedCacheKeyParameter() : AgentCostAnalyzer(Descriptors.UnsupportedCacheKeyParameter)
 {
     /// <summary>The diagnostic property that says whether <c>[NotCacheKey]</c> would resolve it.</summary>
     public const string CanBeLeftOutProperty = "CanBeLeftOut";
 
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.UnsupportedCacheKeyParameter);
-
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (known.HasCachedAttribute)
         {
-            if (KnownSymbols.Get(start.Compilation).HasCachedAttribute)
-            {
-                start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
-            }
-        });
+            start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
+        }
     }
 
     private static void AnalyzeMethod(SymbolAnalysisContext context)
