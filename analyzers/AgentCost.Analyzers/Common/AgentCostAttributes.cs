@@ -10,8 +10,8 @@ namespace AgentCost.Analyzers.Common;
 /// </summary>
 internal static class AgentCostAttributes
 {
-    public const string Namespace = "AgentCost";
-    public const string Cached = "CachedAttribute";
+    public const string Namespace = Symbols.AgentCostNamespace;
+    public const string Cached = CachedResults.AttributeName;
     public const string NotCacheKey = "NotCacheKeyAttribute";
     public const string TokenBudget = "TokenBudgetAttribute";
     public const string RouteModel = "RouteModelAttribute";

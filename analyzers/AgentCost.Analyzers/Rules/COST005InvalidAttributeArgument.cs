@@ -1,6 +1,7 @@
 using System.Linq;
 using System.Threading;
 using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -54,7 +55,7 @@ public sealed class COST005InvalidAttributeArgument() : AgentCostAnalyzer(Descri
 
     private static void AnalyzeCached(SymbolAnalysisContext context, AttributeData attribute)
     {
-        if (GetNamedInt(attribute, "TtlSeconds") is < 0 and var ttl)
+        if (CachedResults.GetTtlSeconds(attribute) is < 0 and var ttl)
         {
             Report(context, attribute, "TtlSeconds", $"[Cached] TtlSeconds must be 0 (the configured default) or positive, not {ttl}");
         }
