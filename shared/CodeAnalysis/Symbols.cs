@@ -37,9 +37,11 @@ internal static class Symbols
         return false;
     }
 
-    /// <summary>Whether <paramref name="type"/> is the AgentCost type (an attribute) <paramref name="name"/>.</summary>
-    public static bool IsAgentCostType(INamedTypeSymbol? type, string name)
-        => type is not null && type.Name == name && IsNamespace(type.ContainingNamespace, AgentCostNamespace);
+    /// <summary>
+    /// Whether <paramref name="type"/> is the top-level AgentCost type (an attribute) <paramref name="name"/>: matched by
+    /// name, so that the generator and the analyzers work whether or not the referenced runtime declares it yet.
+    /// </summary>
+    public static bool IsAgentCostType(INamedTypeSymbol? type, string name) => IsTypeOfAnyArity(type, AgentCostNamespace, name);
 
     /// <summary>Whether <paramref name="symbol"/> is the namespace <paramref name="name"/>, compared from the innermost namespace outwards.</summary>
     public static bool IsNamespace(INamespaceSymbol? symbol, string name)

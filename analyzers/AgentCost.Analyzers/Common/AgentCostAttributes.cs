@@ -66,7 +66,7 @@ internal static class AgentCostAttributes
     public static bool Has(ISymbol symbol, string name) => Find(symbol, name) is not null;
 
     public static bool Is(AttributeData attribute, string name)
-        => attribute.AttributeClass is { } type && Symbols.IsTypeOfAnyArity(type, Namespace, name);
+        => Symbols.IsAgentCostType(attribute.AttributeClass, name);
 
     /// <summary>The first policy attribute of a method (its original definition), or <see langword="null"/>.</summary>
     public static AttributeData? FindPolicy(IMethodSymbol method)
