@@ -15,7 +15,7 @@ internal static class AgentCostAttributes
     public const string NotCacheKey = "NotCacheKeyAttribute";
     public const string TokenBudget = "TokenBudgetAttribute";
     public const string RouteModel = "RouteModelAttribute";
-    public const string Prompt = "PromptAttribute";
+    public const string Prompt = PromptParameters.AttributeName;
     public const string AgentTool = "AgentToolAttribute";
     public const string Deterministic = "DeterministicAttribute";
     public const string AgentTask = "AgentTaskAttribute";

@@ -19,7 +19,6 @@ internal sealed class KnownSymbols
     {
         Compilation = compilation;
         ChatClient = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.IChatClient");
-        ChatMessage = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.ChatMessage");
         AIFunctionFactory = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.AIFunctionFactory");
         OpenAIChatClient = compilation.GetTypeByMetadataName("OpenAI.Chat.ChatClient");
         ChatCompletionService = compilation.GetTypeByMetadataName("Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService");
@@ -43,8 +42,6 @@ internal sealed class KnownSymbols
     public Compilation Compilation { get; }
 
     public INamedTypeSymbol? ChatClient { get; }
-
-    public INamedTypeSymbol? ChatMessage { get; }
 
     public INamedTypeSymbol? AIFunctionFactory { get; }
 

@@ -71,66 +71,7 @@ internal static class PolicyReader
             }
         }
 
-        return new RouteSettings(tier, minTier, maxTier, GetPromptParameter(method));
-    }
-
-    // The parameter marked [Prompt], else the only parameter of a prompt type; -1 when there is none or the choice is
-    // ambiguous (an analyzer reports that as an error): the route then classifies the first model call's messages.
-    public static int GetPromptParameter(IMethodSymbol method)
-    {
-        int marked = -1, markedCount = 0, candidate = -1, candidates = 0;
-        for (var i = 0; i < method.Parameters.Length; i++)
-        {
-            var parameter = method.Parameters[i];
-            var isPrompt = IsPromptType(parameter.Type);
-            if (parameter.GetAttributes().Any(a => IsAgentCostType(a.AttributeClass, "PromptAttribute")))
-            {
-                markedCount++;
-                marked = isPrompt ? i : -1;
-            }
-
-            if (isPrompt)
-            {
-                candidates++;
-                candidate = i;
-            }
-        }
-
-        return markedCount switch
-        {
-            1 => marked,
-            0 when candidates == 1 => candidate,
-            _ => -1,
-        };
-    }
-
-    // string, or a type that is or implements IEnumerable<Microsoft.Extensions.AI.ChatMessage>.
-    public static bool IsPromptType(ITypeSymbol type)
-    {
-        if (type.SpecialType == SpecialType.System_String)
-        {
-            return true;
-        }
-
-        if (IsChatMessageSequence(type))
-        {
-            return true;
-        }
-
-        foreach (var implemented in type.AllInterfaces)
-        {
-            if (IsChatMessageSequence(implemented))
-            {
-                return true;
-            }
-        }
-
-        return false;
-
-        static bool IsChatMessageSequence(ITypeSymbol candidate)
-            => candidate is INamedTypeSymbol { Name: "IEnumerable", Arity: 1, ContainingType: null } named
-                && IsNamespace(named.ContainingNamespace, "System.Collections.Generic")
-                && IsType(named.TypeArguments[0], "Microsoft.Extensions.AI", "ChatMessage");
+        return new RouteSettings(tier, minTier, maxTier, PromptParameters.GetPromptParameter(method));
     }
 
     private static CacheSettings? GetCacheSettings(AttributeData attribute)
