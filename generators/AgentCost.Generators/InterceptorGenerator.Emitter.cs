@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using AgentCost.CodeAnalysis;
 using AgentCost.Generators.Common;
 using AgentCost.Generators.Model;
 using Microsoft.CodeAnalysis.CSharp;

@@ -1,9 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using AgentCost.CodeAnalysis;
 using AgentCost.Generators.Common;
 using Microsoft.CodeAnalysis;
-using Parser = AgentCost.Generators.InterceptorGenerator.Parser;
 
 namespace AgentCost.Generators.Tools;
 
@@ -96,7 +96,7 @@ internal sealed class ScalarType
 
         return type is INamedTypeSymbol { Arity: 0, ContainingType: null } named
             && s_byName.TryGetValue(named.Name, out var scalar)
-            && Parser.IsNamespace(named.ContainingNamespace, "System")
+            && Symbols.IsNamespace(named.ContainingNamespace, "System")
                 ? scalar
                 : null;
     }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using AgentCost.CodeAnalysis;
 using AgentCost.Generators.Common;
 using AgentCost.Generators.Model;
 using Emitter = AgentCost.Generators.InterceptorGenerator.Emitter;

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using AgentCost.CodeAnalysis;
 using AgentCost.Generators.Common;
 using AgentCost.Generators.Model;
 using Microsoft.CodeAnalysis;
@@ -44,14 +45,14 @@ internal static class ToolParser
         }
 
         var compilation = context.SemanticModel.Compilation;
-        var scan = new Parser.SymbolScan(compilation);
+        var scan = new SymbolScan(compilation);
         if (!scan.IsUsable(method))
         {
             return null;
         }
 
         // A tool without policies still goes through the entry point: later policies reach it without a change here.
-        var model = Parser.CreateMethodModel(method, Parser.GetPolicies(method) ?? new Policies(null, null), scan);
+        var model = Parser.CreateMethodModel(method, PolicyReader.GetPolicies(method) ?? new Policies(null, null), scan);
         if (model is null)
         {
             return null;
@@ -72,7 +73,7 @@ internal static class ToolParser
         var returnSchema = (ToolSchema?)null;
         if (model.ReturnKind.HasResult())
         {
-            Parser.TryGetReturnKind(method.ReturnType, method.ReturnsVoid, out _, out var resultType);
+            ReturnKinds.TryGetReturnKind(method.ReturnType, method.ReturnsVoid, out _, out var resultType);
             var description = ToolSymbols.GetDescription(method.GetReturnTypeAttributes());
             returnSchema = ToolSchemaWriter.Body(resultType!, markNullable: false) is { } body
                 ? new ToolSchema(ToolSchemaWriter.Result(description, body), string.Empty, null, false, false)
@@ -132,17 +133,17 @@ internal static class ToolParser
     {
         var type = parameter.Type;
         var hasDefault = TryGetDefault(parameter, out var defaultValue);
-        if (Parser.IsType(type, "System.Threading", "CancellationToken"))
+        if (Symbols.IsType(type, "System.Threading", "CancellationToken"))
         {
             return Special(ToolBinding.CancellationToken);
         }
 
-        if (Parser.IsType(type, "Microsoft.Extensions.AI", "AIFunctionArguments"))
+        if (Symbols.IsType(type, "Microsoft.Extensions.AI", "AIFunctionArguments"))
         {
             return Special(ToolBinding.Arguments);
         }
 
-        if (Parser.IsType(type, "System", "IServiceProvider"))
+        if (Symbols.IsType(type, "System", "IServiceProvider"))
         {
             return Special(hasDefault ? ToolBinding.OptionalServices : ToolBinding.RequiredServices);
         }
@@ -151,7 +152,7 @@ internal static class ToolParser
         var description = ToolSymbols.GetDescription(parameter.GetAttributes());
         var isNullable = !type.IsValueType && parameter.NullableAnnotation == NullableAnnotation.Annotated;
         var isRequired = (!parameter.IsOptional && !hasDefault)
-            || parameter.GetAttributes().Any(a => a.AttributeClass is { } c && Parser.IsType(c, "System.ComponentModel.DataAnnotations", "RequiredAttribute"));
+            || parameter.GetAttributes().Any(a => a.AttributeClass is { } c && Symbols.IsType(c, "System.ComponentModel.DataAnnotations", "RequiredAttribute"));
         var (readerType, reader) = CreateReader(type);
 
         string? defaultExpression = null;
@@ -238,7 +239,7 @@ internal static class ToolParser
     // The parameter's effective default as AIFunctionFactory reads it: [DefaultValue], the C# default, or null when optional.
     private static bool TryGetDefault(IParameterSymbol parameter, out object? value)
     {
-        var attribute = parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass is { } c && Parser.IsType(c, "System.ComponentModel", "DefaultValueAttribute"));
+        var attribute = parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass is { } c && Symbols.IsType(c, "System.ComponentModel", "DefaultValueAttribute"));
         if (attribute is { ConstructorArguments.Length: 1 } && attribute.ConstructorArguments[0].Kind != TypedConstantKind.Array)
         {
             value = attribute.ConstructorArguments[0].Value;
@@ -310,8 +311,8 @@ internal static class ToolParser
 
     private static bool IsAsync(ITypeSymbol type)
         => type is INamedTypeSymbol { ContainingType: null } named
-            && ((named.Name is "Task" or "ValueTask" && named.Arity <= 1 && Parser.IsNamespace(named.ContainingNamespace, "System.Threading.Tasks"))
-                || (named.Name == "IAsyncEnumerable" && named.Arity == 1 && Parser.IsNamespace(named.ContainingNamespace, "System.Collections.Generic")));
+            && ((named.Name is "Task" or "ValueTask" && named.Arity <= 1 && Symbols.IsNamespace(named.ContainingNamespace, "System.Threading.Tasks"))
+                || (named.Name == "IAsyncEnumerable" && named.Arity == 1 && Symbols.IsNamespace(named.ContainingNamespace, "System.Collections.Generic")));
 
     // Runs of characters other than ASCII letters and digits become one underscore.
     private static string Sanitize(string name)

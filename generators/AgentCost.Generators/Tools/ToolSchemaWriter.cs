@@ -4,9 +4,9 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using AgentCost.CodeAnalysis;
 using AgentCost.Generators.Common;
 using Microsoft.CodeAnalysis;
-using Parser = AgentCost.Generators.InterceptorGenerator.Parser;
 
 namespace AgentCost.Generators.Tools;
 
@@ -219,7 +219,7 @@ internal static class ToolSchemaWriter
         }
 
         AttributeData? Find(string @namespace, string name)
-            => attributes.FirstOrDefault(a => a.AttributeClass is { } c && Parser.IsType(c, @namespace, name));
+            => attributes.FirstOrDefault(a => a.AttributeClass is { } c && Symbols.IsType(c, @namespace, name));
 
         const string DataAnnotations = "System.ComponentModel.DataAnnotations";
         if (ToolSymbols.GetAttributeString(attributes, "System.ComponentModel", "DisplayNameAttribute") is { } title)

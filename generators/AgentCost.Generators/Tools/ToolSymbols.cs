@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
-using Parser = AgentCost.Generators.InterceptorGenerator.Parser;
 
 namespace AgentCost.Generators.Tools;
 
@@ -16,7 +16,7 @@ internal static class ToolSymbols
         => type.Arity == 1
             && type.ContainingType is null
             && type.Name is "List" or "IList" or "ICollection" or "IEnumerable" or "IReadOnlyList" or "IReadOnlyCollection"
-            && Parser.IsNamespace(type.ContainingNamespace, "System.Collections.Generic");
+            && Symbols.IsNamespace(type.ContainingNamespace, "System.Collections.Generic");
 
     /// <summary>
     /// An enum's members as a string enum converter names them, in the order it lists them (by value, as unsigned); null
@@ -28,11 +28,11 @@ internal static class ToolSymbols
         // wherever the type appears: such enums are described from their contract at run time.
         if (type is not INamedTypeSymbol { TypeKind: TypeKind.Enum } named
             || named.GetAttributes().Any(a => a.AttributeClass is { } c
-                && (Parser.IsType(c, "System", "FlagsAttribute")
-                    || Parser.IsType(c, "System.Text.Json.Serialization", "JsonConverterAttribute")
-                    || Parser.IsType(c, "System.ComponentModel", "DescriptionAttribute")
-                    || Parser.IsType(c, "System.ComponentModel", "DisplayNameAttribute")
-                    || Parser.IsNamespace(c.ContainingNamespace, "System.ComponentModel.DataAnnotations"))))
+                && (Symbols.IsType(c, "System", "FlagsAttribute")
+                    || Symbols.IsType(c, "System.Text.Json.Serialization", "JsonConverterAttribute")
+                    || Symbols.IsType(c, "System.ComponentModel", "DescriptionAttribute")
+                    || Symbols.IsType(c, "System.ComponentModel", "DisplayNameAttribute")
+                    || Symbols.IsNamespace(c.ContainingNamespace, "System.ComponentModel.DataAnnotations"))))
         {
             return null;
         }
@@ -66,7 +66,7 @@ internal static class ToolSymbols
     /// <summary>The string an attribute of the given type was constructed with, or null.</summary>
     public static string? GetAttributeString(ImmutableArray<AttributeData> attributes, string @namespace, string name)
     {
-        var attribute = attributes.FirstOrDefault(a => a.AttributeClass is { } c && Parser.IsType(c, @namespace, name));
+        var attribute = attributes.FirstOrDefault(a => a.AttributeClass is { } c && Symbols.IsType(c, @namespace, name));
         return attribute is { ConstructorArguments.Length: 1 } && attribute.ConstructorArguments[0].Value is string value ? value : null;
     }
 

@@ -1,4 +1,4 @@
-namespace AgentCost.Generators.Model;
+namespace AgentCost.CodeAnalysis;
 
 /// <summary>Which runtime entry point serves the method.</summary>
 internal enum ReturnKind

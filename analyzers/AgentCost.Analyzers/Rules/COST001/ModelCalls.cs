@@ -4,10 +4,12 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Threading;
+using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace AgentCost.Analyzers.Common;
+namespace AgentCost.Analyzers.Rules;
 
 /// <summary>What a call does that matters to an agent loop: reach a model, wait for a person.</summary>
 internal readonly struct CallEffects(string? modelCall, bool waitsForPerson)
@@ -102,8 +104,8 @@ internal sealed class ModelCalls(KnownSymbols known, MethodList custom)
         }
 
         var @namespace = type.ContainingNamespace;
-        return (s_promptLibraryMethods.Contains(method.Name) && Names.IsInNamespace(@namespace, "Spectre.Console"))
-            || Names.IsInNamespace(@namespace, "Sharprompt");
+        return (s_promptLibraryMethods.Contains(method.Name) && Symbols.IsInNamespace(@namespace, "Spectre.Console"))
+            || Symbols.IsInNamespace(@namespace, "Sharprompt");
     }
 
     /// <summary>Whether the method's body is in this compilation, so that <see cref="FollowHelper"/> can read it.</summary>

@@ -5,7 +5,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
-namespace AgentCost.Analyzers.Common;
+namespace AgentCost.Analyzers.Rules;
 
 /// <summary>The <c>.editorconfig</c> options of AgentCost's rules. Every key starts with <c>agentcost.</c>.</summary>
 internal static class RuleOptions

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using AgentCost.Analyzers.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,28 +14,18 @@ namespace AgentCost.Analyzers.Rules;
 /// iteration are reported only with <c>agentcost.COST001.include_interactive = true</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class COST001UnboundedAgentLoop : DiagnosticAnalyzer
+public sealed class COST001UnboundedAgentLoop() : AgentCostAnalyzer(Descriptors.UnboundedAgentLoop)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.UnboundedAgentLoop);
-
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (!known.HasModelApis && !RuleOptions.AnyModelCallMethods(start.Options, start.Compilation))
         {
-            var known = KnownSymbols.Get(start.Compilation);
-            if (!known.HasModelApis && !RuleOptions.AnyModelCallMethods(start.Options, start.Compilation))
-            {
-                return;
-            }
+            return;
+        }
 
-            // One recogniser per value of agentcost.model_call_methods, each remembering the helpers it has read.
-            var recognisers = new ConcurrentDictionary<MethodList, ModelCalls>();
-            start.RegisterOperationAction(context => AnalyzeLoop(context, known, recognisers), OperationKind.Loop);
-        });
+        // One recogniser per value of agentcost.model_call_methods, each remembering the helpers it has read.
+        var recognisers = new ConcurrentDictionary<MethodList, ModelCalls>();
+        start.RegisterOperationAction(context => AnalyzeLoop(context, known, recognisers), OperationKind.Loop);
     }
 
     private static void AnalyzeLoop(OperationAnalysisContext context, KnownSymbols known, ConcurrentDictionary<MethodList, ModelCalls> recognisers)

@@ -1,6 +1,7 @@
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 
-namespace AgentCost.Analyzers.Common;
+namespace AgentCost.Analyzers.Rules;
 
 /// <summary>
 /// Which parameter types the runtime's cache key (<c>CacheKeyBuilder</c>) can encode: primitives, strings, enums and the
@@ -77,27 +78,27 @@ internal static class CacheKeyTypes
             return null;
         }
 
-        if (Names.IsOrDerivesFrom(type, "System.IO", "Stream")
-            || Names.IsOrDerivesFrom(type, "System.IO", "TextReader")
-            || Names.IsOrDerivesFrom(type, "System.IO", "TextWriter"))
+        if (Symbols.IsOrDerivesFrom(type, "System.IO", "Stream")
+            || Symbols.IsOrDerivesFrom(type, "System.IO", "TextReader")
+            || Symbols.IsOrDerivesFrom(type, "System.IO", "TextWriter"))
         {
             return "a stream is read once and has no value to compare";
         }
 
-        if (Names.IsOrDerivesFrom(type, "System.Threading.Tasks", "Task")
-            || Names.IsType(type, "System.Threading.Tasks", "ValueTask")
+        if (Symbols.IsOrDerivesFrom(type, "System.Threading.Tasks", "Task")
+            || Symbols.IsTypeOfAnyArity(type, "System.Threading.Tasks", "ValueTask")
             || IsNamed(type, "System.Collections.Generic", "IAsyncEnumerable", "IAsyncEnumerator", "IEnumerator")
-            || Names.IsType(type, "System.Collections", "IEnumerator"))
+            || Symbols.IsTypeOfAnyArity(type, "System.Collections", "IEnumerator"))
         {
             return "it stands for work in progress, not a value";
         }
 
-        if (Names.IsOrDerivesFrom(type, "System", "Type") || Names.IsOrDerivesFrom(type, "System.Reflection", "MemberInfo"))
+        if (Symbols.IsOrDerivesFrom(type, "System", "Type") || Symbols.IsOrDerivesFrom(type, "System.Reflection", "MemberInfo"))
         {
             return "a reflection object has no stable serialised form";
         }
 
-        if (type.IsTupleType || Names.IsType(type, "System", "ValueTuple"))
+        if (type.IsTupleType || Symbols.IsTypeOfAnyArity(type, "System", "ValueTuple"))
         {
             // Keyed by its elements (fields Item1, Item2, ...), like a record by its properties.
             foreach (var element in type.TypeArguments)
@@ -119,13 +120,13 @@ internal static class CacheKeyTypes
         // Collections are keyed by their elements.
         foreach (var @interface in type.AllInterfaces)
         {
-            if (Names.IsType(@interface, "System.Collections.Generic", "IEnumerable") && @interface.TypeArguments.Length == 1)
+            if (Symbols.IsTypeOfAnyArity(@interface, "System.Collections.Generic", "IEnumerable") && @interface.TypeArguments.Length == 1)
             {
                 return GetProblem(@interface.TypeArguments[0], depth + 1);
             }
         }
 
-        if (Names.IsType(type, "System.Collections.Generic", "IEnumerable") && type.TypeArguments.Length == 1)
+        if (Symbols.IsTypeOfAnyArity(type, "System.Collections.Generic", "IEnumerable") && type.TypeArguments.Length == 1)
         {
             return GetProblem(type.TypeArguments[0], depth + 1);
         }
@@ -139,7 +140,7 @@ internal static class CacheKeyTypes
     }
 
     private static bool IsNamed(INamedTypeSymbol type, string @namespace, string first, string second, string third)
-        => (type.Name == first || type.Name == second || type.Name == third) && Names.IsType(type, @namespace, type.Name);
+        => (type.Name == first || type.Name == second || type.Name == third) && Symbols.IsTypeOfAnyArity(type, @namespace, type.Name);
 
     // Scalars the key encodes directly or through their own JSON converter.
     private static bool IsKnownScalar(INamedTypeSymbol type)
@@ -147,31 +148,31 @@ internal static class CacheKeyTypes
             && type.Name switch
             {
                 "Guid" or "DateTimeOffset" or "TimeSpan" or "DateOnly" or "TimeOnly" or "Half" or "Int128" or "UInt128" or "Uri" or "Version"
-                    => Names.IsNamespace(type.ContainingNamespace, "System"),
-                "BigInteger" or "Complex" => Names.IsNamespace(type.ContainingNamespace, "System.Numerics"),
-                "JsonElement" or "JsonDocument" => Names.IsNamespace(type.ContainingNamespace, "System.Text.Json"),
-                "JsonNode" or "JsonObject" or "JsonArray" or "JsonValue" => Names.IsNamespace(type.ContainingNamespace, "System.Text.Json.Nodes"),
+                    => Symbols.IsNamespace(type.ContainingNamespace, "System"),
+                "BigInteger" or "Complex" => Symbols.IsNamespace(type.ContainingNamespace, "System.Numerics"),
+                "JsonElement" or "JsonDocument" => Symbols.IsNamespace(type.ContainingNamespace, "System.Text.Json"),
+                "JsonNode" or "JsonObject" or "JsonArray" or "JsonValue" => Symbols.IsNamespace(type.ContainingNamespace, "System.Text.Json.Nodes"),
                 _ => false,
             };
 
     // Services an agent method commonly receives that are never part of its answer's identity.
     private static bool IsService(INamedTypeSymbol type)
-        => Names.IsType(type, "System", "IServiceProvider")
-            || Names.IsOrDerivesFrom(type, "System.Threading", "CancellationTokenSource")
-            || Names.IsOrDerivesFrom(type, "System.Threading", "WaitHandle")
-            || Names.IsOrDerivesFrom(type, "System.Threading", "Thread")
-            || Names.IsOrDerivesFrom(type, "System.Net.Http", "HttpMessageInvoker")
-            || Names.IsType(type, "Microsoft.Extensions.Logging", "ILogger")
-            || Names.IsType(type, "Microsoft.Extensions.Logging", "ILoggerFactory")
-            || Names.IsType(type, "Microsoft.Extensions.AI", "IChatClient")
-            || Names.IsType(type, "Microsoft.Extensions.AI", "IEmbeddingGenerator")
-            || Names.IsType(type, "Microsoft.SemanticKernel", "Kernel");
+        => Symbols.IsTypeOfAnyArity(type, "System", "IServiceProvider")
+            || Symbols.IsOrDerivesFrom(type, "System.Threading", "CancellationTokenSource")
+            || Symbols.IsOrDerivesFrom(type, "System.Threading", "WaitHandle")
+            || Symbols.IsOrDerivesFrom(type, "System.Threading", "Thread")
+            || Symbols.IsOrDerivesFrom(type, "System.Net.Http", "HttpMessageInvoker")
+            || Symbols.IsTypeOfAnyArity(type, "Microsoft.Extensions.Logging", "ILogger")
+            || Symbols.IsTypeOfAnyArity(type, "Microsoft.Extensions.Logging", "ILoggerFactory")
+            || Symbols.IsTypeOfAnyArity(type, "Microsoft.Extensions.AI", "IChatClient")
+            || Symbols.IsTypeOfAnyArity(type, "Microsoft.Extensions.AI", "IEmbeddingGenerator")
+            || Symbols.IsTypeOfAnyArity(type, "Microsoft.SemanticKernel", "Kernel");
 
     private static bool HasConverter(INamedTypeSymbol type)
     {
         foreach (var attribute in type.GetAttributes())
         {
-            if (Names.IsType(attribute.AttributeClass, "System.Text.Json.Serialization", "JsonConverterAttribute"))
+            if (Symbols.IsTypeOfAnyArity(attribute.AttributeClass, "System.Text.Json.Serialization", "JsonConverterAttribute"))
             {
                 return true;
             }
@@ -207,7 +208,7 @@ internal static class CacheKeyTypes
     {
         foreach (var attribute in member.GetAttributes())
         {
-            if (Names.IsType(attribute.AttributeClass, "System.Text.Json.Serialization", "JsonIgnoreAttribute"))
+            if (Symbols.IsTypeOfAnyArity(attribute.AttributeClass, "System.Text.Json.Serialization", "JsonIgnoreAttribute"))
             {
                 return true;
             }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -10,26 +11,17 @@ namespace AgentCost.Analyzers.Rules;
 /// <c>object</c>, a pointer, a service, a type with nothing to serialise) and is not marked <c>[NotCacheKey]</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class COST003UnsupportedCacheKeyParameter : DiagnosticAnalyzer
+public sealed class COST003UnsupportedCacheKeyParameter() : AgentCostAnalyzer(Descriptors.UnsupportedCacheKeyParameter)
 {
     /// <summary>The diagnostic property that says whether <c>[NotCacheKey]</c> would resolve it.</summary>
     public const string CanBeLeftOutProperty = "CanBeLeftOut";
 
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.UnsupportedCacheKeyParameter);
-
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (known.HasCachedAttribute)
         {
-            if (KnownSymbols.Get(start.Compilation).HasCachedAttribute)
-            {
-                start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
-            }
-        });
+            start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
+        }
     }
 
     private static void AnalyzeMethod(SymbolAnalysisContext context)
@@ -68,7 +60,7 @@ public sealed class COST003UnsupportedCacheKeyParameter : DiagnosticAnalyzer
     {
         problem = null;
         if (parameter.RefKind != RefKind.None
-            || Names.IsType(parameter.Type, "System.Threading", "CancellationToken")
+            || Symbols.IsTypeOfAnyArity(parameter.Type, "System.Threading", "CancellationToken")
             || AgentCostAttributes.Has(parameter, AgentCostAttributes.NotCacheKey))
         {
             return false;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -16,40 +17,30 @@ namespace AgentCost.Analyzers.Rules;
 /// calls made through them pass no call site the generator can intercept, so the policy silently does not apply.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class COST006AnnotatedMethodAsDelegate : DiagnosticAnalyzer
+public sealed class COST006AnnotatedMethodAsDelegate() : AgentCostAnalyzer(Descriptors.AnnotatedMethodAsDelegate)
 {
     private static readonly ImmutableHashSet<string> s_reflectionFactories = ImmutableHashSet.Create(
         StringComparer.Ordinal,
         "CreateFromType", "CreateFromObject", "AddFromType", "AddFromObject", "ImportPluginFromType", "ImportPluginFromObject", "WithTools");
 
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.AnnotatedMethodAsDelegate);
-
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (!known.HasPolicyAttributes)
         {
-            var known = KnownSymbols.Get(start.Compilation);
-            if (!known.HasPolicyAttributes)
-            {
-                return;
-            }
+            return;
+        }
 
-            start.RegisterOperationAction(context => AnalyzeMethodReference(context, known), OperationKind.MethodReference);
-            var lookups = MethodLookups.Create(known);
-            if (known.KernelFunctionAttribute is not null || known.McpServerToolAttribute is not null || lookups is not null)
-            {
-                start.RegisterOperationAction(context => AnalyzeInvocation(context, known, lookups), OperationKind.Invocation);
-            }
+        start.RegisterOperationAction(context => AnalyzeMethodReference(context, known), OperationKind.MethodReference);
+        var lookups = MethodLookups.Create(known);
+        if (known.KernelFunctionAttribute is not null || known.McpServerToolAttribute is not null || lookups is not null)
+        {
+            start.RegisterOperationAction(context => AnalyzeInvocation(context, known, lookups), OperationKind.Invocation);
+        }
 
-            if (lookups is not null)
-            {
-                start.RegisterOperationAction(context => AnalyzeLookup(context, known, lookups, lookups.AsLookup(context.Operation)), OperationKind.PropertyReference);
-            }
-        });
+        if (lookups is not null)
+        {
+            start.RegisterOperationAction(context => AnalyzeLookup(context, known, lookups, lookups.AsLookup(context.Operation)), OperationKind.PropertyReference);
+        }
     }
 
     private static void AnalyzeMethodReference(OperationAnalysisContext context, KnownSymbols known)
@@ -154,11 +145,11 @@ public sealed class COST006AnnotatedMethodAsDelegate : DiagnosticAnalyzer
 
         INamedTypeSymbol? exposure;
         string exposureName;
-        if (Names.IsInNamespace(factoryType.ContainingNamespace, "Microsoft.SemanticKernel"))
+        if (Symbols.IsInNamespace(factoryType.ContainingNamespace, "Microsoft.SemanticKernel"))
         {
             (exposure, exposureName) = (known.KernelFunctionAttribute, "KernelFunction");
         }
-        else if (factoryType.Name == "McpServerBuilderExtensions" || Names.IsInNamespace(factoryType.ContainingNamespace, "ModelContextProtocol"))
+        else if (factoryType.Name == "McpServerBuilderExtensions" || Symbols.IsInNamespace(factoryType.ContainingNamespace, "ModelContextProtocol"))
         {
             (exposure, exposureName) = (known.McpServerToolAttribute, "McpServerTool");
         }

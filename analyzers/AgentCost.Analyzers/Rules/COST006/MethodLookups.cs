@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace AgentCost.Analyzers.Common;
+namespace AgentCost.Analyzers.Rules;
 
 /// <summary>
 /// A reflection call that finds methods of a type: <c>Type.GetMethod(s)</c>, <c>GetRuntimeMethod(s)</c>,
@@ -373,7 +375,7 @@ internal sealed class MethodLookups
 
         return !method.IsStatic
             && method.ContainingType is { TypeArguments.Length: 1 } list
-            && Names.IsType(list, "System.Collections.Generic", "List")
+            && Symbols.IsTypeOfAnyArity(list, "System.Collections.Generic", "List")
             && IsMethodInfo(list.TypeArguments[0])
             ? invocation.Instance
             : null;
@@ -537,7 +539,7 @@ internal sealed class MethodLookups
         };
 
         return member is not null
-            && (Names.IsNamespace(member.ContainingNamespace, "System.Reflection") || member.ContainingType?.SpecialType == SpecialType.System_Object)
+            && (Symbols.IsNamespace(member.ContainingNamespace, "System.Reflection") || member.ContainingType?.SpecialType == SpecialType.System_Object)
             && member.Name is not ("Invoke" or "CreateDelegate" or "MethodHandle" or "MakeGenericMethod" or "GetBaseDefinition" or "GetGenericMethodDefinition");
     }
 

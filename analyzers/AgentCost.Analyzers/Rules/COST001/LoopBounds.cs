@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace AgentCost.Analyzers.Common;
+namespace AgentCost.Analyzers.Rules;
 
 /// <summary>
 /// Decides whether a loop has a bound of its own: a counter it steps and compares with a limit, a token-budget check,
@@ -79,7 +81,7 @@ internal sealed class LoopBounds
                 case IInvocationOperation invocation:
                     var method = invocation.TargetMethod;
                     if (method.Name is "Increment" or "Decrement" or "Add"
-                        && Names.IsType(method.ContainingType, "System.Threading", "Interlocked")
+                        && Symbols.IsTypeOfAnyArity(method.ContainingType, "System.Threading", "Interlocked")
                         && invocation.Arguments.Length > 0)
                     {
                         AddCounter(invocation.Arguments[0].Value);
@@ -494,8 +496,8 @@ internal sealed class LoopBounds
     }
 
     private static bool IsSet(ITypeSymbol type)
-        => Names.IsType(type, "System.Collections.Generic", "ISet") || Names.IsType(type, "System.Collections.Generic", "IReadOnlySet")
-            || Names.IsType(type, "System.Collections.Immutable", "IImmutableSet");
+        => Symbols.IsTypeOfAnyArity(type, "System.Collections.Generic", "ISet") || Symbols.IsTypeOfAnyArity(type, "System.Collections.Generic", "IReadOnlySet")
+            || Symbols.IsTypeOfAnyArity(type, "System.Collections.Immutable", "IImmutableSet");
 
     private static bool IsEnumerable(ITypeSymbol type)
     {
@@ -589,7 +591,7 @@ internal sealed class LoopBounds
                 foreach (var clause in tryOperation.Catches)
                 {
                     if (clause.Filter is null
-                        && (clause.ExceptionType.SpecialType == SpecialType.System_Object || Names.IsType(clause.ExceptionType, "System", "Exception")))
+                        && (clause.ExceptionType.SpecialType == SpecialType.System_Object || Symbols.IsTypeOfAnyArity(clause.ExceptionType, "System", "Exception")))
                     {
                         return true;
                     }

@@ -1,10 +1,11 @@
 using System.Collections.Generic;
+using AgentCost.Analyzers.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace AgentCost.Analyzers.Common;
+namespace AgentCost.Analyzers.Rules;
 
 /// <summary>The parts of COST006's messages about methods found by reflection: which policies are lost, and what to write instead.</summary>
 internal static class ReflectionMessages
