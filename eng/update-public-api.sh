@@ -44,7 +44,8 @@ for project in "${projects[@]}"; do
   printf '%s\n' "$header" > "$unshipped"
 
   # Warnings, not errors, so that the compiler reports every symbol and does not stop at the first failing project.
-  log="$(dotnet build "$project" -c Release -p:TreatWarningsAsErrors=false -nologo 2>&1 || true)"
+  # Only this project's diagnostics: the build compiles the projects it references too.
+  log="$(dotnet build "$project" -c Release -p:TreatWarningsAsErrors=false -nologo 2>&1 | grep -F "[$root/${project#./}]" || true)"
 
   added="$(grep -oE "(warning|error) RS0016: Symbol '.*' is not part of the declared public API" <<< "$log" \
     | sed -E "s/^(warning|error) RS0016: Symbol '(.*)' is not part of the declared public API$/\2/" | LC_ALL=C sort -u || true)"

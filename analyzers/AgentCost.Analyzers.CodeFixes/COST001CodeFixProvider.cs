@@ -1,11 +1,9 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -19,7 +17,7 @@ namespace AgentCost.Analyzers.CodeFixes;
 /// a <c>maxSteps</c> limit and stopping with an exception when the limit is passed.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(COST001CodeFixProvider)), Shared]
-public sealed class COST001CodeFixProvider : CodeFixProvider
+public sealed class COST001CodeFixProvider() : AgentCostCodeFixProvider(RuleIds.UnboundedAgentLoop)
 {
     /// <summary>The budget the fix proposes, in tokens.</summary>
     public const int DefaultBudget = 8000;
@@ -27,18 +25,10 @@ public sealed class COST001CodeFixProvider : CodeFixProvider
     /// <summary>The step limit the fix proposes.</summary>
     public const int DefaultMaxSteps = 10;
 
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnboundedAgentLoop);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override async Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        var token = root?.FindToken(context.Span.Start);
-        if (token?.Parent is not StatementSyntax loop || loop is not (WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax))
+        var token = root.FindToken(context.Span.Start);
+        if (token.Parent is not StatementSyntax loop || loop is not (WhileStatementSyntax or DoStatementSyntax or ForStatementSyntax))
         {
             return;
         }
@@ -54,20 +44,20 @@ public sealed class COST001CodeFixProvider : CodeFixProvider
             && semanticModel.GetDeclaredSymbol(method, context.CancellationToken) is { } methodSymbol
             && semanticModel.Compilation.IsSymbolAccessibleWithin(methodSymbol, semanticModel.Compilation.Assembly))
         {
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Add [TokenBudget({DefaultBudget})] to '{method.Identifier.ValueText}'",
-                    cancellationToken => AddTokenBudgetAsync(context.Document, method, cancellationToken),
-                    equivalenceKey: nameof(COST001CodeFixProvider) + ".TokenBudget"),
-                context.Diagnostics);
+            Register(
+                context,
+                $"Add [TokenBudget({DefaultBudget})] to '{method.Identifier.ValueText}'",
+                cancellationToken => AddTokenBudgetAsync(context.Document, method, cancellationToken),
+                context.Diagnostics,
+                key: ".TokenBudget");
         }
 
-        context.RegisterCodeFix(
-            CodeAction.Create(
-                "Add a step limit (maxSteps)",
-                cancellationToken => AddStepLimitAsync(context.Document, loop, cancellationToken),
-                equivalenceKey: nameof(COST001CodeFixProvider) + ".StepLimit"),
-            context.Diagnostics);
+        Register(
+            context,
+            "Add a step limit (maxSteps)",
+            cancellationToken => AddStepLimitAsync(context.Document, loop, cancellationToken),
+            context.Diagnostics,
+            key: ".StepLimit");
     }
 
     private static async Task<Document> AddTokenBudgetAsync(Document document, MethodDeclarationSyntax method, CancellationToken cancellationToken)

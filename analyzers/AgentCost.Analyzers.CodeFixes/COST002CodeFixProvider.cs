@@ -1,8 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -10,28 +8,15 @@ namespace AgentCost.Analyzers.CodeFixes;
 
 /// <summary>COST002: adds <c>[Cached]</c> to the deterministic tool.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(COST002CodeFixProvider)), Shared]
-public sealed class COST002CodeFixProvider : CodeFixProvider
+public sealed class COST002CodeFixProvider() : AgentCostCodeFixProvider(RuleIds.DeterministicToolNotCached)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.DeterministicToolNotCached);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root?.FindNode(context.Span).FirstAncestorOrSelf<MethodDeclarationSyntax>() is not { } method)
+        if (root.FindNode(context.Span).FirstAncestorOrSelf<MethodDeclarationSyntax>() is { } method)
         {
-            return;
+            Register(context, "Add [Cached]", cancellationToken => AttributeFixes.AddAttributeAsync(context.Document, method, "Cached", cancellationToken), context.Diagnostics);
         }
 
-        context.RegisterCodeFix(
-            CodeAction.Create(
-                "Add [Cached]",
-                cancellationToken => AttributeFixes.AddAttributeAsync(context.Document, method, "Cached", cancellationToken),
-                equivalenceKey: nameof(COST002CodeFixProvider)),
-            context.Diagnostics);
+        return Task.CompletedTask;
     }
 }

@@ -1,9 +1,7 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading.Tasks;
 using AgentCost.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -11,21 +9,13 @@ namespace AgentCost.Analyzers.CodeFixes;
 
 /// <summary>COST003: marks the parameter <c>[NotCacheKey]</c>, leaving it out of the cache key.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(COST003CodeFixProvider)), Shared]
-public sealed class COST003CodeFixProvider : CodeFixProvider
+public sealed class COST003CodeFixProvider() : AgentCostCodeFixProvider(RuleIds.UnsupportedCacheKeyParameter)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.UnsupportedCacheKeyParameter);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root?.FindNode(context.Span).FirstAncestorOrSelf<ParameterSyntax>() is not { } parameter)
+        if (root.FindNode(context.Span).FirstAncestorOrSelf<ParameterSyntax>() is not { } parameter)
         {
-            return;
+            return Task.CompletedTask;
         }
 
         foreach (var diagnostic in context.Diagnostics)
@@ -36,12 +26,13 @@ public sealed class COST003CodeFixProvider : CodeFixProvider
                 continue;
             }
 
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Leave '{parameter.Identifier.ValueText}' out of the cache key ([NotCacheKey])",
-                    cancellationToken => AttributeFixes.AddAttributeAsync(context.Document, parameter, "NotCacheKey", cancellationToken),
-                    equivalenceKey: nameof(COST003CodeFixProvider)),
+            Register(
+                context,
+                $"Leave '{parameter.Identifier.ValueText}' out of the cache key ([NotCacheKey])",
+                cancellationToken => AttributeFixes.AddAttributeAsync(context.Document, parameter, "NotCacheKey", cancellationToken),
                 diagnostic);
         }
+
+        return Task.CompletedTask;
     }
 }

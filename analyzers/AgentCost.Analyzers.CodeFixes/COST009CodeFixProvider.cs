@@ -1,10 +1,8 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Globalization;
 using System.Threading.Tasks;
 using AgentCost.Analyzers.Rules;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -12,23 +10,10 @@ namespace AgentCost.Analyzers.CodeFixes;
 
 /// <summary>COST009: for a <c>[RouteModel]</c> method with two or more prompt parameters, marks one <c>[Prompt]</c>; one fix per candidate.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(COST009CodeFixProvider)), Shared]
-public sealed class COST009CodeFixProvider : CodeFixProvider
+public sealed class COST009CodeFixProvider() : AgentCostCodeFixProvider(RuleIds.InvalidPromptParameter)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.InvalidPromptParameter);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
         foreach (var diagnostic in context.Diagnostics)
         {
             if (!diagnostic.Properties.TryGetValue(COST009InvalidPromptParameter.ProblemProperty, out var problem)
@@ -50,13 +35,15 @@ public sealed class COST009CodeFixProvider : CodeFixProvider
 
                 var parameter = parameterList.Parameters[ordinal];
                 var name = parameter.Identifier.ValueText;
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Mark '{name}' with [Prompt]",
-                        cancellationToken => AttributeFixes.AddAttributeAsync(context.Document, parameter, "Prompt", cancellationToken),
-                        equivalenceKey: nameof(COST009CodeFixProvider) + "." + name),
-                    diagnostic);
+                Register(
+                    context,
+                    $"Mark '{name}' with [Prompt]",
+                    cancellationToken => AttributeFixes.AddAttributeAsync(context.Document, parameter, "Prompt", cancellationToken),
+                    diagnostic,
+                    key: "." + name);
             }
         }
+
+        return Task.CompletedTask;
     }
 }

@@ -1,8 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -10,23 +8,10 @@ namespace AgentCost.Analyzers.CodeFixes;
 
 /// <summary>COST010: for <c>[Prompt]</c> on a parameter of a method with no <c>[RouteModel]</c>, adds <c>[RouteModel]</c> to the method.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(COST010CodeFixProvider)), Shared]
-public sealed class COST010CodeFixProvider : CodeFixProvider
+public sealed class COST010CodeFixProvider() : AgentCostCodeFixProvider(RuleIds.PromptWithoutRouteModel)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIds.PromptWithoutRouteModel);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    private protected override Task RegisterFixesAsync(CodeFixContext context, SyntaxNode root)
     {
-        var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
-        {
-            return;
-        }
-
         foreach (var diagnostic in context.Diagnostics)
         {
             if (root.FindNode(diagnostic.Location.SourceSpan) is not { } node
@@ -37,12 +22,13 @@ public sealed class COST010CodeFixProvider : CodeFixProvider
             }
 
             var name = method.Identifier.ValueText;
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    $"Add [RouteModel] to '{name}'",
-                    cancellationToken => AttributeFixes.AddAttributeAsync(context.Document, method, "RouteModel", cancellationToken),
-                    equivalenceKey: nameof(COST010CodeFixProvider)),
+            Register(
+                context,
+                $"Add [RouteModel] to '{name}'",
+                cancellationToken => AttributeFixes.AddAttributeAsync(context.Document, method, "RouteModel", cancellationToken),
                 diagnostic);
         }
+
+        return Task.CompletedTask;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using AgentCost.CodeAnalysis;
 using AgentCost.Generators.Common;
 using AgentCost.Generators.Model;
 using Microsoft.CodeAnalysis.CSharp;
@@ -14,9 +15,6 @@ public sealed partial class InterceptorGenerator
     /// </summary>
     internal static class Emitter
     {
-        private const string Invoker = "global::AgentCost.Interception.AgentMethodInvoker";
-        private const string CacheKeyBuilder = "global::AgentCost.Interception.CacheKeyBuilder";
-
         private static readonly string s_generatedCode =
             $"[global::System.CodeDom.Compiler.GeneratedCode(\"AgentCost.Generators\", \"{typeof(InterceptorGenerator).Assembly.GetName().Version}\")]";
 
@@ -81,7 +79,7 @@ public sealed partial class InterceptorGenerator
         }
 
         private static void WriteDescriptor(SourceWriter writer, int index, InterceptedMethod method)
-            => WriteDescriptor(writer, $"private static readonly global::AgentCost.Interception.AgentMethod {DescriptorName(index)} = new(", method);
+            => WriteDescriptor(writer, $"private static readonly {RuntimeTypes.AgentMethod} {DescriptorName(index)} = new(", method);
 
         /// <summary>Writes a descriptor's initialiser: identity, parameters and the settings of each policy attribute.</summary>
         internal static void WriteDescriptor(SourceWriter writer, string declaration, InterceptedMethod method)
@@ -94,7 +92,7 @@ public sealed partial class InterceptorGenerator
             var policies = new List<string>();
             if (method.Cache is { } cache)
             {
-                policies.Add($"new global::AgentCost.Interception.CachePolicy(ttlSeconds: {cache.TtlSeconds}, version: {cache.Version})");
+                policies.Add($"new {RuntimeTypes.CachePolicy}(ttlSeconds: {cache.TtlSeconds}, version: {cache.Version})");
             }
 
             if (method.Budget is { } budget)
@@ -112,15 +110,15 @@ public sealed partial class InterceptorGenerator
 
                 if (budget.OverflowPolicy is { } overflow)
                 {
-                    arguments.Add($"overflowPolicy: (global::AgentCost.BudgetOverflowPolicy)({overflow})");
+                    arguments.Add($"overflowPolicy: ({RuntimeTypes.BudgetOverflowPolicy})({overflow})");
                 }
 
-                policies.Add($"budget: new global::AgentCost.Interception.TokenBudgetPolicy({string.Join(", ", arguments)})");
+                policies.Add($"budget: new {RuntimeTypes.TokenBudgetPolicy}({string.Join(", ", arguments)})");
             }
 
             if (method.Task is { } task)
             {
-                policies.Add($"task: new global::AgentCost.Interception.TaskPolicy({(task.Name is null ? string.Empty : "name: " + Literal(task.Name))})");
+                policies.Add($"task: new {RuntimeTypes.TaskPolicy}({(task.Name is null ? string.Empty : "name: " + Literal(task.Name))})");
             }
 
             if (method.Route is { } route)
@@ -147,7 +145,7 @@ public sealed partial class InterceptorGenerator
                     arguments.Add($"promptArgument: {route.PromptParameter + (method.Kind == CallKind.Instance ? 1 : 0)}");
                 }
 
-                policies.Add($"route: new global::AgentCost.Interception.RoutePolicy({string.Join(", ", arguments)})");
+                policies.Add($"route: new {RuntimeTypes.RoutePolicy}({string.Join(", ", arguments)})");
             }
 
             writer.WriteLine(StringArray(method.Parameters.Select(p => p.Name)) + (policies.Count == 0 ? ");" : ","));
@@ -168,15 +166,16 @@ public sealed partial class InterceptorGenerator
             }
 
             var method = interceptor.Method;
-            var receiver = method.Kind == CallKind.Instance ? ReceiverName(method) : null;
+            var tuple = new ArgumentTuple(method);
+            var receiver = tuple.HasReceiver ? ReceiverName(method) : null;
 
             // The interceptor's parameters, and the values packed into the argument tuple, in order.
             var signature = new List<string>();
-            var values = new List<(string Name, string Type)>();
+            var values = new List<string>();
             if (receiver is not null)
             {
                 signature.Add($"this {method.ContainingType} {receiver}");
-                values.Add((receiver, method.ContainingType));
+                values.Add(receiver);
             }
 
             foreach (var parameter in method.Parameters)
@@ -184,7 +183,7 @@ public sealed partial class InterceptorGenerator
                 var name = Identifiers.Escape(parameter.Name);
                 var modifier = method.Kind == CallKind.Extension && values.Count == 0 ? "this " : string.Empty;
                 signature.Add($"{modifier}{parameter.Type} {name}");
-                values.Add((name, parameter.Type));
+                values.Add(name);
             }
 
             foreach (var location in interceptor.Locations)
@@ -195,64 +194,50 @@ public sealed partial class InterceptorGenerator
             writer.WriteLine($"internal static {method.ReturnType} {method.MethodName.TrimStart('@')}_{index}({string.Join(", ", signature)})");
             writer.Indent();
             var token = TokenParameter(method);
-            WriteEntryPointCall(
-                writer,
-                "=> ",
-                DescriptorName(interceptor.DescriptorIndex),
-                PackArguments(values),
+            var call = new EntryPointCall(
                 method,
-                values,
-                receiver is not null,
-                token < 0 ? "default" : Identifiers.Escape(method.Parameters[token].Name),
-                ";");
+                DescriptorName(interceptor.DescriptorIndex),
+                tuple.Pack(values),
+                token < 0 ? "default" : Identifiers.Escape(method.Parameters[token].Name));
+            WriteEntryPointCall(writer, call, prefix: "=> ", suffix: ";");
             writer.Unindent();
         }
 
-        /// <summary>
-        /// Writes a call of the method's entry point: <c>prefix Invoke(descriptor, args, key writer, body[, token])suffix</c>.
-        /// </summary>
-        internal static void WriteEntryPointCall(
-            SourceWriter writer,
-            string prefix,
-            string descriptor,
-            string args,
-            InterceptedMethod method,
-            List<(string Name, string Type)> values,
-            bool hasReceiver,
-            string cancellationToken,
-            string suffix)
+        /// <summary>Writes <c>prefix AgentMethodInvoker.Invoke*(descriptor, arguments, key writer, body[, token])suffix</c>.</summary>
+        private static void WriteEntryPointCall(SourceWriter writer, EntryPointCall call, string prefix, string suffix)
         {
-            writer.WriteLine($"{prefix}{Invoker}.{EntryPoint(method.ReturnKind)}(");
+            var method = call.Method;
+            writer.WriteLine($"{prefix}{RuntimeTypes.AgentMethodInvoker}.{EntryPoint(method.ReturnKind)}(");
             writer.Indent();
-            writer.WriteLine(descriptor + ",");
-            writer.WriteLine(args + ",");
+            writer.WriteLine(call.Descriptor + ",");
+            writer.WriteLine(call.Arguments + ",");
             var takesToken = TokenParameter(method) >= 0;
             switch (method.ReturnKind)
             {
                 case ReturnKind.Value:
-                    WriteKeyWriter(writer, method, values, firstParameterItem: hasReceiver ? 2 : 1);
+                    WriteKeyWriter(writer, method);
 
                     // A [return: MaybeNull] method may return null where its type says it does not, and so may its interceptor.
                     var close = method.ReturnMayBeNull ? ")!" : ")";
                     if (takesToken)
                     {
-                        writer.WriteLine(Body(method, hasReceiver, takesToken) + ",");
-                        writer.WriteLine(cancellationToken + close + suffix);
+                        writer.WriteLine(Body(method, takesToken) + ",");
+                        writer.WriteLine(call.CancellationToken + close + suffix);
                     }
                     else
                     {
-                        writer.WriteLine(Body(method, hasReceiver, takesToken) + close + suffix);
+                        writer.WriteLine(Body(method, takesToken) + close + suffix);
                     }
 
                     break;
                 case ReturnKind.Task or ReturnKind.ValueTask:
-                    WriteKeyWriter(writer, method, values, firstParameterItem: hasReceiver ? 2 : 1);
-                    writer.WriteLine(Body(method, hasReceiver, takesToken) + ",");
-                    writer.WriteLine(cancellationToken + ")" + suffix);
+                    WriteKeyWriter(writer, method);
+                    writer.WriteLine(Body(method, takesToken) + ",");
+                    writer.WriteLine(call.CancellationToken + ")" + suffix);
                     break;
                 default:
                     // Methods without a result have no cache, so no key, and run with the caller's own token.
-                    writer.WriteLine(Body(method, hasReceiver, takesToken: false) + ")" + suffix);
+                    writer.WriteLine(Body(method, takesToken: false) + ")" + suffix);
                     break;
             }
 
@@ -265,18 +250,15 @@ public sealed partial class InterceptorGenerator
         private static void WriteToolFactoryInterceptor(SourceWriter writer, int index, Interceptor interceptor)
         {
             var method = interceptor.Method;
-            var hasReceiver = method.Kind == CallKind.Instance;
-            var values = new List<(string Name, string Type)>();
+            var tuple = new ArgumentTuple(method);
             var bound = new List<string>();
-            if (hasReceiver)
+            if (tuple.HasReceiver)
             {
-                values.Add(("target", method.ContainingType));
                 bound.Add($"({method.ContainingType})target!");
             }
 
             for (var i = 0; i < method.Parameters.Count; i++)
             {
-                values.Add((string.Empty, method.Parameters[i].Type));
                 bound.Add($"arguments.Get<{method.Parameters[i].Type}>({i})");
             }
 
@@ -291,19 +273,17 @@ public sealed partial class InterceptorGenerator
                 : "global::System.Delegate method, string? name, string? description, global::System.Text.Json.JsonSerializerOptions? serializerOptions";
             writer.WriteLine($"internal static global::Microsoft.Extensions.AI.AIFunction {method.MethodName.TrimStart('@')}_Tool_{index}({parameters})");
             writer.Indent();
-            var tuple = TupleType(values);
-            var hasResult = method.ReturnKind.HasResult();
-            writer.WriteLine(hasResult
-                ? $"=> global::AgentCost.Interception.InterceptedTools.Wrap<{tuple}, {method.ResultType}>("
-                : $"=> global::AgentCost.Interception.InterceptedTools.WrapVoid<{tuple}>(");
+            writer.WriteLine(method.ReturnKind.HasResult()
+                ? $"=> {RuntimeTypes.InterceptedTools}.Wrap<{tuple.Type}, {method.ResultType}>("
+                : $"=> {RuntimeTypes.InterceptedTools}.WrapVoid<{tuple.Type}>(");
             writer.Indent();
             writer.WriteLine(withOptions
                 ? "global::Microsoft.Extensions.AI.AIFunctionFactory.Create(method, options),"
                 : "global::Microsoft.Extensions.AI.AIFunctionFactory.Create(method, name, description, serializerOptions),");
             writer.WriteLine("method.Target,");
             writer.WriteLine(withOptions ? "options," : "null,");
-            writer.WriteLine($"static (object? target, in global::AgentCost.Interception.AgentToolArguments arguments) => {PackArguments(bound.Select((b, i) => (b, values[i].Type)).ToList())},");
-            WriteInvokeLambda(writer, method, values, hasReceiver, DescriptorName(interceptor.DescriptorIndex), ");");
+            writer.WriteLine($"static (object? target, in {RuntimeTypes.AgentToolArguments} arguments) => {tuple.Pack(bound)},");
+            WriteInvokeLambda(writer, method, DescriptorName(interceptor.DescriptorIndex), ");");
             writer.Unindent();
             writer.Unindent();
         }
@@ -312,35 +292,31 @@ public sealed partial class InterceptorGenerator
         /// Writes <c>static args =&gt; ...</c> that calls the method's entry point with the packed arguments and returns a
         /// <c>ValueTask</c> of its result, as tool functions take it.
         /// </summary>
-        internal static void WriteInvokeLambda(SourceWriter writer, InterceptedMethod method, List<(string Name, string Type)> values, bool hasReceiver, string descriptor, string suffix)
+        internal static void WriteInvokeLambda(SourceWriter writer, InterceptedMethod method, string descriptor, string suffix)
         {
             if (!method.HasPolicies)
             {
-                WriteDirectLambda(writer, method, hasReceiver, suffix);
+                WriteDirectLambda(writer, method, suffix);
                 return;
             }
 
-            var firstParameterItem = hasReceiver ? 2 : 1;
             var token = TokenParameter(method);
-            var cancellationToken = token < 0 ? "default" : $"args.Item{firstParameterItem + token}";
+            var call = new EntryPointCall(method, descriptor, "args", token < 0 ? "default" : $"args.Item{new ArgumentTuple(method).ItemOf(token)}");
             switch (method.ReturnKind)
             {
-                case ReturnKind.Value:
-                    WriteEntryPointCall(writer, $"static args => new global::System.Threading.Tasks.ValueTask<{method.ResultType}>(", descriptor, "args", method, values, hasReceiver, cancellationToken, ")" + suffix);
-                    break;
-                case ReturnKind.Task:
-                    WriteEntryPointCall(writer, $"static args => new global::System.Threading.Tasks.ValueTask<{method.ResultType}>(", descriptor, "args", method, values, hasReceiver, cancellationToken, ")" + suffix);
+                case ReturnKind.Value or ReturnKind.Task:
+                    WriteEntryPointCall(writer, call, $"static args => new global::System.Threading.Tasks.ValueTask<{method.ResultType}>(", ")" + suffix);
                     break;
                 case ReturnKind.ValueTask or ReturnKind.ValueTaskVoid:
-                    WriteEntryPointCall(writer, "static args => ", descriptor, "args", method, values, hasReceiver, cancellationToken, suffix);
+                    WriteEntryPointCall(writer, call, "static args => ", suffix);
                     break;
                 case ReturnKind.TaskVoid:
-                    WriteEntryPointCall(writer, "static args => new global::System.Threading.Tasks.ValueTask(", descriptor, "args", method, values, hasReceiver, cancellationToken, ")" + suffix);
+                    WriteEntryPointCall(writer, call, "static args => new global::System.Threading.Tasks.ValueTask(", ")" + suffix);
                     break;
                 default:
                     writer.WriteLine("static args =>");
                     writer.OpenBlock();
-                    WriteEntryPointCall(writer, string.Empty, descriptor, "args", method, values, hasReceiver, cancellationToken, ";");
+                    WriteEntryPointCall(writer, call, string.Empty, ";");
                     writer.WriteLine("return default;");
                     writer.CloseBlock(suffix);
                     break;
@@ -349,9 +325,9 @@ public sealed partial class InterceptorGenerator
 
         // A method with no policy is called as a direct call of it would be: nothing to apply, and not the current agent
         // method (a call of it is not intercepted either).
-        private static void WriteDirectLambda(SourceWriter writer, InterceptedMethod method, bool hasReceiver, string suffix)
+        private static void WriteDirectLambda(SourceWriter writer, InterceptedMethod method, string suffix)
         {
-            var call = Call(method, hasReceiver);
+            var call = Call(method);
             switch (method.ReturnKind)
             {
                 case ReturnKind.Value or ReturnKind.Task:
@@ -373,7 +349,7 @@ public sealed partial class InterceptorGenerator
             }
         }
 
-        private static void WriteKeyWriter(SourceWriter writer, InterceptedMethod method, List<(string Name, string Type)> values, int firstParameterItem)
+        private static void WriteKeyWriter(SourceWriter writer, InterceptedMethod method)
         {
             if (method.Cache is null)
             {
@@ -382,13 +358,14 @@ public sealed partial class InterceptorGenerator
                 return;
             }
 
+            var tuple = new ArgumentTuple(method);
             var keys = new List<string>();
             for (var i = 0; i < method.Parameters.Count; i++)
             {
                 if (method.Parameters[i].IsCacheKey)
                 {
                     // The parameter's name goes with it, for the error when a value cannot be part of a key.
-                    keys.Add($"key.Add(args.Item{firstParameterItem + i}, {Literal(method.Parameters[i].Name)});");
+                    keys.Add($"key.Add(args.Item{tuple.ItemOf(i)}, {Literal(method.Parameters[i].Name)});");
                 }
             }
 
@@ -398,7 +375,7 @@ public sealed partial class InterceptorGenerator
                 return;
             }
 
-            var lambda = $"static (ref {CacheKeyBuilder} key, in {TupleType(values)} args) =>";
+            var lambda = $"static (ref {RuntimeTypes.CacheKeyBuilder} key, in {tuple.Type} args) =>";
             if (keys.Count == 1)
             {
                 writer.WriteLine($"{lambda} {keys[0].TrimEnd(';')},");
@@ -421,8 +398,8 @@ public sealed partial class InterceptorGenerator
         // would have awaited it.
         // A method with a CancellationToken parameter is given the token the runtime runs it with there (for a cache
         // miss, the token shared by every caller waiting for it), not the one its first caller passed.
-        internal static string Body(InterceptedMethod method, bool hasReceiver, bool takesToken)
-            => (takesToken ? "static (args, " + BodyToken + ") => " : "static args => ") + Call(method, hasReceiver, takesToken);
+        private static string Body(InterceptedMethod method, bool takesToken)
+            => (takesToken ? "static (args, " + BodyToken + ") => " : "static args => ") + Call(method, takesToken);
 
         // The index of the parameter whose token the runtime observes for the caller and replaces for the method, or -1.
         internal static int TokenParameter(InterceptedMethod method)
@@ -441,30 +418,15 @@ public sealed partial class InterceptorGenerator
         private const string BodyToken = "cancellationToken";
 
         // The original method called with the packed arguments.
-        private static string Call(InterceptedMethod method, bool hasReceiver, bool takesToken = false)
+        private static string Call(InterceptedMethod method, bool takesToken = false)
         {
-            var target = hasReceiver ? "args.Item1" : method.ContainingType;
-            var first = hasReceiver ? 2 : 1;
+            var tuple = new ArgumentTuple(method);
+            var target = tuple.HasReceiver ? "args.Item1" : method.ContainingType;
             var token = takesToken ? TokenParameter(method) : -1;
-            var arguments = method.Parameters.Select((p, i) => i == token ? BodyToken : $"args.Item{first + i}{(p.DisallowsNull ? "!" : string.Empty)}");
+            var arguments = method.Parameters.Select((p, i) => i == token ? BodyToken : $"args.Item{tuple.ItemOf(i)}{(p.DisallowsNull ? "!" : string.Empty)}");
             var suffix = method.ReturnMayBeNull && method.ReturnKind is ReturnKind.Task or ReturnKind.TaskVoid ? "!" : string.Empty;
             return $"{target}.{method.MethodName}{method.TypeArguments}({string.Join(", ", arguments)}){suffix}";
         }
-
-        internal static string PackArguments(List<(string Name, string Type)> values) => values.Count switch
-        {
-            0 => "default(global::System.ValueTuple)",
-            1 => $"new global::System.ValueTuple<{values[0].Type}>({values[0].Name})",
-            _ => "(" + string.Join(", ", values.Select(v => v.Name)) + ")",
-        };
-
-        // No values and one value have no tuple syntax: "()" and "(T)" are not types.
-        internal static string TupleType(List<(string Name, string Type)> values) => values.Count switch
-        {
-            0 => "global::System.ValueTuple",
-            1 => $"global::System.ValueTuple<{values[0].Type}>",
-            _ => "(" + string.Join(", ", values.Select(v => v.Type)) + ")",
-        };
 
         private static string EntryPoint(ReturnKind kind) => kind switch
         {
@@ -496,5 +458,53 @@ public sealed partial class InterceptorGenerator
         }
 
         internal static string Literal(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+
+        /// <summary>
+        /// A call of a method's entry point: the descriptor that names the method, the packed arguments and the caller's
+        /// cancellation token, each as the expression the generated code passes.
+        /// </summary>
+        private sealed record EntryPointCall(InterceptedMethod Method, string Descriptor, string Arguments, string CancellationToken);
+
+        /// <summary>
+        /// The value tuple the entry points take: the receiver of an instance method, then every argument, in order. Its
+        /// item types are the method's; each place that builds one gives its own expressions.
+        /// </summary>
+        internal sealed class ArgumentTuple
+        {
+            private readonly List<string> _types = new();
+
+            public ArgumentTuple(InterceptedMethod method)
+            {
+                HasReceiver = method.Kind == CallKind.Instance;
+                if (HasReceiver)
+                {
+                    _types.Add(method.ContainingType);
+                }
+
+                _types.AddRange(method.Parameters.Select(p => p.Type));
+            }
+
+            /// <summary>Whether the first item is the receiver.</summary>
+            public bool HasReceiver { get; }
+
+            /// <summary>The tuple's type. No values and one value have no tuple syntax: "()" and "(T)" are not types.</summary>
+            public string Type => _types.Count switch
+            {
+                0 => "global::System.ValueTuple",
+                1 => $"global::System.ValueTuple<{_types[0]}>",
+                _ => "(" + string.Join(", ", _types) + ")",
+            };
+
+            /// <summary>The number of the item (<c>ItemN</c>) that holds the method's parameter at <paramref name="parameter"/>.</summary>
+            public int ItemOf(int parameter) => parameter + (HasReceiver ? 2 : 1);
+
+            /// <summary>An expression that builds the tuple of <paramref name="values"/>, one per item.</summary>
+            public string Pack(IReadOnlyList<string> values) => values.Count switch
+            {
+                0 => "default(global::System.ValueTuple)",
+                1 => $"new global::System.ValueTuple<{_types[0]}>({values[0]})",
+                _ => "(" + string.Join(", ", values) + ")",
+            };
+        }
     }
 }

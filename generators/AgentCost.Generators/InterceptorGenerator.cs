@@ -1,4 +1,5 @@
 using AgentCost.Generators.Common;
+using AgentCost.Generators.Tools;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;

@@ -1,4 +1,5 @@
 using System.Text;
+using AgentCost.CodeAnalysis;
 using AgentCost.Generators.Model;
 using AgentCost.Generators.Tests.Infrastructure;
 

@@ -176,7 +176,7 @@ internal sealed class GatedTools
         => AgentMethodInvoker.InvokeAsync(
             Research,
             (this, topic, cancellationToken),
-            static (ref AgentCost.Interception.CacheKeyBuilder key, in (GatedTools, string, CancellationToken) args) => key.Add(args.Item2),
+            static (ref AgentCost.Caching.CacheKeyBuilder key, in (GatedTools, string, CancellationToken) args) => key.Add(args.Item2),
             static (args, cancellationToken) => args.Item1.ResearchAsync(args.Item2, cancellationToken),
             cancellationToken);
 }

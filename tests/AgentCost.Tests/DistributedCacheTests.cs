@@ -58,7 +58,7 @@ public class DistributedCacheTests
         Task<SearchQuery> Call() => AgentCost.Interception.AgentMethodInvoker.InvokeAsync(
             method,
             new ValueTuple<string>("goal"),
-            static (ref AgentCost.Interception.CacheKeyBuilder key, in ValueTuple<string> args) => key.Add(args.Item1),
+            static (ref AgentCost.Caching.CacheKeyBuilder key, in ValueTuple<string> args) => key.Add(args.Item1),
             args =>
             {
                 runs++;

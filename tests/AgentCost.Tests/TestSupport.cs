@@ -19,7 +19,7 @@ internal static class Keys
 
     public static string Of(KeyBody body, AgentMethod? method = null, JsonSerializerOptions? json = null)
     {
-        var key = new CacheKeyBuilder(method ?? Method, partition: null, json ?? KeySerialization.DefaultOptions);
+        var key = new CacheKeyBuilder((method ?? Method).CacheIdentity, partition: null, json ?? KeySerialization.DefaultOptions);
         try
         {
             body(ref key);
@@ -41,7 +41,7 @@ internal static class Keys
 
     public static byte[] Bytes(KeyBody body, AgentMethod? method = null)
     {
-        var key = new CacheKeyBuilder(method ?? Method, partition: null, KeySerialization.DefaultOptions);
+        var key = new CacheKeyBuilder((method ?? Method).CacheIdentity, partition: null, KeySerialization.DefaultOptions);
         try
         {
             body(ref key);
@@ -52,6 +52,18 @@ internal static class Keys
             key.Dispose();
         }
     }
+}
+
+/// <summary>Calls of <see cref="ResultCache"/> as the entry points make them, for tests of the cache on its own.</summary>
+internal static class InterceptedCalls
+{
+    public static string CreateKey<TArgs>(this ResultCache cache, AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey)
+        => cache.CreateKey(method.CacheIdentity, AgentCostContext.Current?.Tenant, new InterceptedCall<TArgs, string>(method, args, writeKey, default));
+
+    public static ValueTask<TResult> GetOrCreateAsync<TArgs, TResult>(
+        this ResultCache cache, AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey, MethodBody<TArgs, TResult> body, CancellationToken cancellationToken)
+        => cache.GetOrCreateAsync<InterceptedCall<TArgs, TResult>, TResult>(
+            method.CacheIdentity, AgentCostContext.Current?.Tenant, new InterceptedCall<TArgs, TResult>(method, args, writeKey, body), cancellationToken);
 }
 
 /// <summary>An isolated runtime on a fake clock, made current for the test's asynchronous flow.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 
 namespace AgentCost.Analyzers.Common;
@@ -9,12 +10,12 @@ namespace AgentCost.Analyzers.Common;
 /// </summary>
 internal static class AgentCostAttributes
 {
-    public const string Namespace = "AgentCost";
-    public const string Cached = "CachedAttribute";
+    public const string Namespace = Symbols.AgentCostNamespace;
+    public const string Cached = CachedResults.AttributeName;
     public const string NotCacheKey = "NotCacheKeyAttribute";
     public const string TokenBudget = "TokenBudgetAttribute";
     public const string RouteModel = "RouteModelAttribute";
-    public const string Prompt = "PromptAttribute";
+    public const string Prompt = PromptParameters.AttributeName;
     public const string AgentTool = "AgentToolAttribute";
     public const string Deterministic = "DeterministicAttribute";
     public const string AgentTask = "AgentTaskAttribute";
@@ -65,7 +66,7 @@ internal static class AgentCostAttributes
     public static bool Has(ISymbol symbol, string name) => Find(symbol, name) is not null;
 
     public static bool Is(AttributeData attribute, string name)
-        => attribute.AttributeClass is { } type && Names.IsType(type, Namespace, name);
+        => Symbols.IsAgentCostType(attribute.AttributeClass, name);
 
     /// <summary>The first policy attribute of a method (its original definition), or <see langword="null"/>.</summary>
     public static AttributeData? FindPolicy(IMethodSymbol method)
@@ -85,7 +86,7 @@ internal static class AgentCostAttributes
     public static bool IsPolicy(INamedTypeSymbol type)
         => type.ContainingType is null
             && type.Name is Cached or TokenBudget or RouteModel or AgentTask
-            && Names.IsNamespace(type.ContainingNamespace, Namespace);
+            && Symbols.IsNamespace(type.ContainingNamespace, Namespace);
 
     /// <summary>How code writes the attribute: <c>Cached</c> for <c>CachedAttribute</c>.</summary>
     public static string ShortName(AttributeData attribute)

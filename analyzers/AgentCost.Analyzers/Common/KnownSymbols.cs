@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 
 namespace AgentCost.Analyzers.Common;
@@ -18,7 +19,6 @@ internal sealed class KnownSymbols
     {
         Compilation = compilation;
         ChatClient = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.IChatClient");
-        ChatMessage = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.ChatMessage");
         AIFunctionFactory = compilation.GetTypeByMetadataName("Microsoft.Extensions.AI.AIFunctionFactory");
         OpenAIChatClient = compilation.GetTypeByMetadataName("OpenAI.Chat.ChatClient");
         ChatCompletionService = compilation.GetTypeByMetadataName("Microsoft.SemanticKernel.ChatCompletion.IChatCompletionService");
@@ -42,8 +42,6 @@ internal sealed class KnownSymbols
     public Compilation Compilation { get; }
 
     public INamedTypeSymbol? ChatClient { get; }
-
-    public INamedTypeSymbol? ChatMessage { get; }
 
     public INamedTypeSymbol? AIFunctionFactory { get; }
 
@@ -109,7 +107,7 @@ internal sealed class KnownSymbols
         }
 
         return _agentCostAttributes.GetOrAdd(definition, static d => d.GetAttributes()
-            .Where(a => a.AttributeClass is { ContainingType: null } type && Names.IsNamespace(type.ContainingNamespace, AgentCostAttributes.Namespace))
+            .Where(a => a.AttributeClass is { ContainingType: null } type && Symbols.IsNamespace(type.ContainingNamespace, AgentCostAttributes.Namespace))
             .ToImmutableArray());
     }
 

@@ -2,29 +2,9 @@ using Microsoft.CodeAnalysis;
 
 namespace AgentCost.Analyzers.Common;
 
-/// <summary>Compares symbols with names without building display strings.</summary>
+/// <summary>Symbol comparisons and names only the analyzers need; the rules shared with the generator match names through <c>Symbols</c>.</summary>
 internal static class Names
 {
-    /// <summary>Whether <paramref name="type"/> is the top-level type <paramref name="name"/> (any arity) in <paramref name="namespace"/>.</summary>
-    public static bool IsType(ITypeSymbol? type, string @namespace, string name)
-        => type is INamedTypeSymbol { ContainingType: null } named
-            && named.Name == name
-            && IsNamespace(named.ContainingNamespace, @namespace);
-
-    /// <summary>Whether <paramref name="type"/> or one of its base types is the named type.</summary>
-    public static bool IsOrDerivesFrom(ITypeSymbol? type, string @namespace, string name)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            if (IsType(current, @namespace, name))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>Whether <paramref name="type"/> is, derives from or implements <paramref name="target"/>.</summary>
     public static bool IsOrInherits(ITypeSymbol? type, INamedTypeSymbol? target)
     {
@@ -49,43 +29,6 @@ internal static class Names
                 {
                     return true;
                 }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Compares from the innermost namespace outwards.</summary>
-    public static bool IsNamespace(INamespaceSymbol? symbol, string name)
-    {
-        var end = name.Length;
-        while (symbol is { IsGlobalNamespace: false })
-        {
-            var start = name.LastIndexOf('.', end - 1) + 1;
-            if (end - start != symbol.Name.Length || string.CompareOrdinal(name, start, symbol.Name, 0, end - start) != 0)
-            {
-                return false;
-            }
-
-            symbol = symbol.ContainingNamespace;
-            end = start - 1;
-            if (end < 0)
-            {
-                return symbol is { IsGlobalNamespace: true };
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Whether <paramref name="symbol"/> is the namespace <paramref name="name"/> or one nested in it.</summary>
-    public static bool IsInNamespace(INamespaceSymbol? symbol, string name)
-    {
-        for (var current = symbol; current is { IsGlobalNamespace: false }; current = current.ContainingNamespace)
-        {
-            if (IsNamespace(current, name))
-            {
-                return true;
             }
         }
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Collections.Immutable;
 using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -18,43 +18,32 @@ namespace AgentCost.Analyzers.Rules;
 /// analysis).
 /// </remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class COST002DeterministicToolNotCached : DiagnosticAnalyzer
+public sealed class COST002DeterministicToolNotCached() : AgentCostAnalyzer(Descriptors.DeterministicToolNotCached, Descriptors.DeterministicToolNotCachedAtCompilationEnd)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-        ImmutableArray.Create(Descriptors.DeterministicToolNotCached, Descriptors.DeterministicToolNotCachedAtCompilationEnd);
-
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (!known.HasDeterministicAttribute && known.PureAttribute is null)
         {
-            var known = KnownSymbols.Get(start.Compilation);
-            if (!known.HasDeterministicAttribute && known.PureAttribute is null)
-            {
-                return;
-            }
+            return;
+        }
 
-            if (known.KernelFunctionAttribute is not null || known.McpServerToolAttribute is not null || known.HasAgentToolAttribute)
-            {
-                start.RegisterSymbolAction(context => AnalyzeMethod(context, known), SymbolKind.Method);
-            }
+        if (known.KernelFunctionAttribute is not null || known.McpServerToolAttribute is not null || known.HasAgentToolAttribute)
+        {
+            start.RegisterSymbolAction(context => AnalyzeMethod(context, known), SymbolKind.Method);
+        }
 
-            if (known.AIFunctionFactory is not null && known.DescriptionAttribute is not null)
+        if (known.AIFunctionFactory is not null && known.DescriptionAttribute is not null)
+        {
+            var factoryTools = new ConcurrentDictionary<IMethodSymbol, byte>(SymbolEqualityComparer.Default);
+            start.RegisterOperationAction(context => AnalyzeFactoryCall(context, known, factoryTools), OperationKind.Invocation);
+            start.RegisterCompilationEndAction(context =>
             {
-                var factoryTools = new ConcurrentDictionary<IMethodSymbol, byte>(SymbolEqualityComparer.Default);
-                start.RegisterOperationAction(context => AnalyzeFactoryCall(context, known, factoryTools), OperationKind.Invocation);
-                start.RegisterCompilationEndAction(context =>
+                foreach (var method in factoryTools.Keys)
                 {
-                    foreach (var method in factoryTools.Keys)
-                    {
-                        context.ReportDiagnostic(Diagnostic.Create(Descriptors.DeterministicToolNotCachedAtCompilationEnd, method.Locations[0], method.Name));
-                    }
-                });
-            }
-        });
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.DeterministicToolNotCachedAtCompilationEnd, method.Locations[0], method.Name));
+                }
+            });
+        }
     }
 
     private static void AnalyzeMethod(SymbolAnalysisContext context, KnownSymbols known)

@@ -1,5 +1,5 @@
-using System.Collections.Immutable;
 using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -10,23 +10,14 @@ namespace AgentCost.Analyzers.Rules;
 /// <c>Task</c>, <c>ValueTask</c>, another task type, or an async stream.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class COST004CachedMethodWithoutResult : DiagnosticAnalyzer
+public sealed class COST004CachedMethodWithoutResult() : AgentCostAnalyzer(Descriptors.CachedMethodWithoutResult)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.CachedMethodWithoutResult);
-
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (known.HasCachedAttribute)
         {
-            if (KnownSymbols.Get(start.Compilation).HasCachedAttribute)
-            {
-                start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
-            }
-        });
+            start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
+        }
     }
 
     private static void AnalyzeMethod(SymbolAnalysisContext context)

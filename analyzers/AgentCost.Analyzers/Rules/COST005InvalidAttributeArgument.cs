@@ -1,7 +1,7 @@
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -13,34 +13,24 @@ namespace AgentCost.Analyzers.Rules;
 /// budget, a final-answer reserve or minimum step that does not fit the budget, an undefined overflow policy.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class COST005InvalidAttributeArgument : DiagnosticAnalyzer
+public sealed class COST005InvalidAttributeArgument() : AgentCostAnalyzer(Descriptors.InvalidAttributeArgument)
 {
     // The runtime's defaults (TokenBudget.DefaultFinalAnswerReserve and DefaultMinStepTokens), when it does not say.
     private const int FallbackFinalAnswerReserve = 2000;
     private const int FallbackMinStepTokens = 500;
 
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.InvalidAttributeArgument);
-
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (!known.HasCachedAttribute && !known.HasTokenBudgetAttribute)
         {
-            var known = KnownSymbols.Get(start.Compilation);
-            if (!known.HasCachedAttribute && !known.HasTokenBudgetAttribute)
-            {
-                return;
-            }
+            return;
+        }
 
-            var budgetType = start.Compilation.GetTypeByMetadataName("AgentCost.TokenBudget");
-            var defaults = new BudgetDefaults(
-                GetConstant(budgetType, "DefaultFinalAnswerReserve") ?? FallbackFinalAnswerReserve,
-                GetConstant(budgetType, "DefaultMinStepTokens") ?? FallbackMinStepTokens);
-            start.RegisterSymbolAction(context => AnalyzeMethod(context, defaults), SymbolKind.Method);
-        });
+        var budgetType = start.Compilation.GetTypeByMetadataName("AgentCost.TokenBudget");
+        var defaults = new BudgetDefaults(
+            GetConstant(budgetType, "DefaultFinalAnswerReserve") ?? FallbackFinalAnswerReserve,
+            GetConstant(budgetType, "DefaultMinStepTokens") ?? FallbackMinStepTokens);
+        start.RegisterSymbolAction(context => AnalyzeMethod(context, defaults), SymbolKind.Method);
     }
 
     private static void AnalyzeMethod(SymbolAnalysisContext context, BudgetDefaults defaults)
@@ -65,7 +55,7 @@ public sealed class COST005InvalidAttributeArgument : DiagnosticAnalyzer
 
     private static void AnalyzeCached(SymbolAnalysisContext context, AttributeData attribute)
     {
-        if (GetNamedInt(attribute, "TtlSeconds") is < 0 and var ttl)
+        if (CachedResults.GetTtlSeconds(attribute) is < 0 and var ttl)
         {
             Report(context, attribute, "TtlSeconds", $"[Cached] TtlSeconds must be 0 (the configured default) or positive, not {ttl}");
         }

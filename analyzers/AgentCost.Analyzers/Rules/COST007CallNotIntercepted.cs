@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -15,28 +16,18 @@ namespace AgentCost.Analyzers.Rules;
 /// COST008 on its declaration; for a method of a referenced assembly they are reported here, at each call.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class COST007CallNotIntercepted : DiagnosticAnalyzer
+public sealed class COST007CallNotIntercepted() : AgentCostAnalyzer(Descriptors.CallNotIntercepted)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.CallNotIntercepted);
-
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (!known.HasPolicyAttributes)
         {
-            var known = KnownSymbols.Get(start.Compilation);
-            if (!known.HasPolicyAttributes)
-            {
-                return;
-            }
+            return;
+        }
 
-            var declarations = new ConcurrentDictionary<IMethodSymbol, InterceptionProblem>(SymbolEqualityComparer.Default);
-            start.RegisterOperationAction(context => AnalyzeInvocation(context, known, declarations), OperationKind.Invocation);
-            start.RegisterOperationAction(context => AnalyzeDynamicInvocation(context, known, declarations), OperationKind.DynamicInvocation);
-        });
+        var declarations = new ConcurrentDictionary<IMethodSymbol, InterceptionProblem>(SymbolEqualityComparer.Default);
+        start.RegisterOperationAction(context => AnalyzeInvocation(context, known, declarations), OperationKind.Invocation);
+        start.RegisterOperationAction(context => AnalyzeDynamicInvocation(context, known, declarations), OperationKind.DynamicInvocation);
     }
 
     private static void AnalyzeInvocation(
@@ -56,7 +47,7 @@ public sealed class COST007CallNotIntercepted : DiagnosticAnalyzer
             return;
         }
 
-        if (problem.Reason is null)
+        if (!problem.Exists)
         {
             problem = Interceptability.GetCallProblem(invocation, compilation);
         }
@@ -66,7 +57,7 @@ public sealed class COST007CallNotIntercepted : DiagnosticAnalyzer
             return;
         }
 
-        if (problem.Reason is { } reason)
+        if (InterceptionMessages.Describe(problem) is { } reason)
         {
             Report(context, invocation.Syntax, method, reason, policy);
         }
@@ -92,7 +83,7 @@ public sealed class COST007CallNotIntercepted : DiagnosticAnalyzer
                 var problem = GetDeclarationProblem(method, compilation, declarations);
                 if (!problem.Exists || !IsInSource(method, compilation))
                 {
-                    Report(context, invocation.Syntax, method, "it is bound at run time, because an argument is dynamic", policy);
+                    Report(context, invocation.Syntax, method, InterceptionMessages.Describe(new(InterceptionReason.DynamicCall))!, policy);
                 }
 
                 return;
@@ -111,20 +102,7 @@ public sealed class COST007CallNotIntercepted : DiagnosticAnalyzer
                 return problem;
             }
 
-            if (!CachedResults.HasResult(definition))
-            {
-                return InterceptionProblem.Because("its return type has no result the cache can keep");
-            }
-
-            foreach (var argument in cached.NamedArguments)
-            {
-                if (argument.Key == "TtlSeconds" && argument.Value.Value is < 0)
-                {
-                    return InterceptionProblem.Because("its [Cached] TtlSeconds is negative");
-                }
-            }
-
-            return problem;
+            return new(CachedResults.GetProblem(definition, cached));
         });
 
     private static bool IsInSource(IMethodSymbol method, Compilation compilation)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.CSharp;
@@ -14,42 +15,32 @@ namespace AgentCost.Analyzers.Rules;
 /// call of it runs without its policy.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class COST008MethodNotInterceptable : DiagnosticAnalyzer
+public sealed class COST008MethodNotInterceptable() : AgentCostAnalyzer(Descriptors.MethodNotInterceptable)
 {
     /// <summary>The diagnostic property that names the accessibility that would let generated code call the method.</summary>
     public const string AccessibilityProperty = "Accessibility";
 
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.MethodNotInterceptable);
-
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (!known.HasPolicyAttributes && !known.HasAgentToolAttribute)
         {
-            var known = KnownSymbols.Get(start.Compilation);
-            if (!known.HasPolicyAttributes && !known.HasAgentToolAttribute)
+            return;
+        }
+
+        start.RegisterSymbolAction(context => Analyze(context.Symbol, known, context.ReportDiagnostic), SymbolKind.Method);
+
+        // Local functions have no symbol action of their own. A syntax action on the few with attributes is far
+        // cheaper than an operation action, which would make the driver build every method body's operations.
+        start.RegisterSyntaxNodeAction(
+            context =>
             {
-                return;
-            }
-
-            start.RegisterSymbolAction(context => Analyze(context.Symbol, known, context.ReportDiagnostic), SymbolKind.Method);
-
-            // Local functions have no symbol action of their own. A syntax action on the few with attributes is far
-            // cheaper than an operation action, which would make the driver build every method body's operations.
-            start.RegisterSyntaxNodeAction(
-                context =>
+                if (context.Node is LocalFunctionStatementSyntax { AttributeLists.Count: > 0 } localFunction
+                    && context.SemanticModel.GetDeclaredSymbol(localFunction, context.CancellationToken) is { } symbol)
                 {
-                    if (context.Node is LocalFunctionStatementSyntax { AttributeLists.Count: > 0 } localFunction
-                        && context.SemanticModel.GetDeclaredSymbol(localFunction, context.CancellationToken) is { } symbol)
-                    {
-                        Analyze(symbol, known, context.ReportDiagnostic);
-                    }
-                },
-                SyntaxKind.LocalFunctionStatement);
-        });
+                    Analyze(symbol, known, context.ReportDiagnostic);
+                }
+            },
+            SyntaxKind.LocalFunctionStatement);
     }
 
     private static void Analyze(ISymbol symbol, KnownSymbols known, System.Action<Diagnostic> report)
@@ -72,7 +63,7 @@ public sealed class COST008MethodNotInterceptable : DiagnosticAnalyzer
         }
 
         // The generated tool function of an [AgentTool] method is one non-generic method of a non-generic class.
-        var reason = problem.Reason;
+        var reason = InterceptionMessages.Describe(problem);
         if (reason is null && AgentCostAttributes.Is(policy, AgentCostAttributes.AgentTool))
         {
             reason = method.IsGenericMethod

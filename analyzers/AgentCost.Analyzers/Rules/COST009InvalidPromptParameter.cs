@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
 using AgentCost.Analyzers.Common;
+using AgentCost.CodeAnalysis;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -15,7 +16,7 @@ namespace AgentCost.Analyzers.Rules;
 /// classifies no argument, as for a method with no prompt parameter.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class COST009InvalidPromptParameter : DiagnosticAnalyzer
+public sealed class COST009InvalidPromptParameter() : AgentCostAnalyzer(Descriptors.InvalidPromptParameter)
 {
     /// <summary>The diagnostic property that says which problem it is (<see cref="Ambiguous"/>, <see cref="NotAPrompt"/>, <see cref="MarkedTwice"/>).</summary>
     public const string ProblemProperty = "Problem";
@@ -32,32 +33,17 @@ public sealed class COST009InvalidPromptParameter : DiagnosticAnalyzer
     /// <summary><c>[Prompt]</c> on more than one parameter.</summary>
     public const string MarkedTwice = "MarkedTwice";
 
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.InvalidPromptParameter);
-
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (!known.HasRouteModelAttribute)
         {
-            var known = KnownSymbols.Get(start.Compilation);
-            if (!known.HasRouteModelAttribute)
-            {
-                return;
-            }
+            return;
+        }
 
-            // IEnumerable<ChatMessage>, once: every type that is or implements it is a prompt, as is string.
-            var enumerable = start.Compilation.GetSpecialType(SpecialType.System_Collections_Generic_IEnumerable_T);
-            var messages = known.ChatMessage is { } chatMessage && enumerable.TypeKind != TypeKind.Error
-                ? enumerable.Construct(chatMessage)
-                : null;
-            start.RegisterSymbolAction(context => AnalyzeMethod(context, messages), SymbolKind.Method);
-        });
+        start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
     }
 
-    private static void AnalyzeMethod(SymbolAnalysisContext context, INamedTypeSymbol? messages)
+    private static void AnalyzeMethod(SymbolAnalysisContext context)
     {
         var method = (IMethodSymbol)context.Symbol;
         if (method.Parameters.IsEmpty
@@ -72,7 +58,7 @@ public sealed class COST009InvalidPromptParameter : DiagnosticAnalyzer
         List<IParameterSymbol>? candidates = null;
         foreach (var parameter in method.Parameters)
         {
-            var isPrompt = IsPromptType(parameter.Type, messages);
+            var isPrompt = PromptParameters.IsPromptType(parameter.Type);
             if (isPrompt)
             {
                 (candidates ??= new List<IParameterSymbol>()).Add(parameter);
@@ -110,35 +96,6 @@ public sealed class COST009InvalidPromptParameter : DiagnosticAnalyzer
                 Properties(Ambiguous).Add(CandidatesProperty, string.Join(",", candidates.Select(p => p.Ordinal.ToString(CultureInfo.InvariantCulture)))),
                 $"[RouteModel] method '{method.Name}' has {candidates.Count} prompt parameters ({Names(candidates)}), so its prompt is ambiguous; mark the one to classify with [Prompt]"));
         }
-    }
-
-    /// <summary>Whether a parameter of this type is a prompt: <c>string</c>, or a type that is or implements <c>IEnumerable&lt;ChatMessage&gt;</c>.</summary>
-    internal static bool IsPromptType(ITypeSymbol type, INamedTypeSymbol? messages)
-    {
-        if (type.SpecialType == SpecialType.System_String)
-        {
-            return true;
-        }
-
-        if (messages is null)
-        {
-            return false;
-        }
-
-        if (SymbolEqualityComparer.Default.Equals(type, messages))
-        {
-            return true;
-        }
-
-        foreach (var @interface in type.AllInterfaces)
-        {
-            if (SymbolEqualityComparer.Default.Equals(@interface, messages))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static ImmutableDictionary<string, string?> Properties(string problem)

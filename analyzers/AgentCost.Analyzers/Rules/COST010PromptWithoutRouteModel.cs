@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using AgentCost.Analyzers.Common;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -11,25 +10,16 @@ namespace AgentCost.Analyzers.Rules;
 /// implements a <c>[RouteModel]</c> method is not reported: its <c>[Prompt]</c> mirrors the routed declaration's.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class COST010PromptWithoutRouteModel : DiagnosticAnalyzer
+public sealed class COST010PromptWithoutRouteModel() : AgentCostAnalyzer(Descriptors.PromptWithoutRouteModel)
 {
-    /// <inheritdoc />
-    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PromptWithoutRouteModel);
-
-    /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.EnableConcurrentExecution();
-        context.RegisterCompilationStartAction(static start =>
+        if (!known.HasPromptAttribute)
         {
-            if (!KnownSymbols.Get(start.Compilation).HasPromptAttribute)
-            {
-                return;
-            }
+            return;
+        }
 
-            start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
-        });
+        start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
     }
 
     private static void AnalyzeMethod(SymbolAnalysisContext context)

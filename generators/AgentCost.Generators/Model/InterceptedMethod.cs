@@ -1,3 +1,4 @@
+using AgentCost.CodeAnalysis;
 using AgentCost.Generators.Common;
 
 namespace AgentCost.Generators.Model;

@@ -55,8 +55,12 @@ public sealed class TokenBudget
     private int _estimated;
     private int _finalAnswer;
 
-    private TokenBudget(string name, int total, int finalAnswerReserve, int minStepTokens, BudgetOverflowPolicy overflowPolicy, TokenBudget? parent)
+    // The runtime's tokenizers, from where the budget was opened: the budget never looks the runtime up itself.
+    private readonly TokenizerRegistry _tokenizers;
+
+    private TokenBudget(string name, int total, int finalAnswerReserve, int minStepTokens, BudgetOverflowPolicy overflowPolicy, TokenBudget? parent, TokenizerRegistry tokenizers)
     {
+        _tokenizers = tokenizers;
         Name = name;
         Total = total;
         FinalAnswerReserve = finalAnswerReserve;
@@ -87,23 +91,30 @@ public sealed class TokenBudget
         int finalAnswerReserve = DefaultFinalAnswerReserve,
         int minStepTokens = DefaultMinStepTokens,
         BudgetOverflowPolicy overflowPolicy = BudgetOverflowPolicy.Throw)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        TokenBudgetPolicy.Validate(totalTokens, finalAnswerReserve, minStepTokens, overflowPolicy, name);
-        var parent = s_current.Value;
-        var budget = new TokenBudget(name, totalTokens, finalAnswerReserve, minStepTokens, overflowPolicy, parent);
-        s_current.Value = budget;
-        return new TokenBudgetScope(budget, parent);
-    }
+        => Begin(name, totalTokens, finalAnswerReserve, minStepTokens, overflowPolicy, tokenizers: null);
 
     /// <summary>Opens a budget with the settings of a generated descriptor; see <see cref="Begin(string, int, int, int, BudgetOverflowPolicy)"/>.</summary>
     /// <param name="name">How errors and metrics name the budget, normally the method (<c>Type.Method</c>).</param>
     /// <param name="policy">The settings of the method's <see cref="TokenBudgetAttribute"/>.</param>
     /// <returns>The scope; dispose it when the budgeted work ends.</returns>
-    public static TokenBudgetScope Begin(string name, TokenBudgetPolicy policy)
+    public static TokenBudgetScope Begin(string name, TokenBudgetPolicy policy) => Begin(name, policy, tokenizers: null);
+
+    /// <summary>Opens a budget for an intercepted call, with the tokenizers of the runtime its entry point resolved.</summary>
+    internal static TokenBudgetScope Begin(string name, TokenBudgetPolicy policy, TokenizerRegistry? tokenizers)
     {
         ArgumentNullException.ThrowIfNull(policy);
-        return Begin(name, policy.TotalTokens, policy.FinalAnswerReserve, policy.MinStepTokens, policy.OverflowPolicy);
+        return Begin(name, policy.TotalTokens, policy.FinalAnswerReserve, policy.MinStepTokens, policy.OverflowPolicy, tokenizers);
+    }
+
+    // Opened by hand, a budget counts with the tokenizers of the runtime current where it is opened.
+    private static TokenBudgetScope Begin(string name, int totalTokens, int finalAnswerReserve, int minStepTokens, BudgetOverflowPolicy overflowPolicy, TokenizerRegistry? tokenizers)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        TokenBudgetPolicy.Validate(totalTokens, finalAnswerReserve, minStepTokens, overflowPolicy, name);
+        var parent = s_current.Value;
+        var budget = new TokenBudget(name, totalTokens, finalAnswerReserve, minStepTokens, overflowPolicy, parent, tokenizers ?? AgentCostRuntime.Current.Tokenizers);
+        s_current.Value = budget;
+        return new TokenBudgetScope(budget, parent);
     }
 
     internal static void Restore(TokenBudget budget, TokenBudget? parent)
@@ -368,5 +379,5 @@ public sealed class TokenBudget
 
     private static int Clamp(long value) => (int)Math.Clamp(value, 0, int.MaxValue);
 
-    private static TokenCounter CounterFor(string? modelId) => AgentCostRuntime.Current.Tokenizers.GetCounter(modelId);
+    private TokenCounter CounterFor(string? modelId) => _tokenizers.GetCounter(modelId);
 }

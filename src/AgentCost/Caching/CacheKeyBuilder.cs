@@ -8,9 +8,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using AgentCost.Caching;
 
-namespace AgentCost.Interception;
+namespace AgentCost.Caching;
 
 /// <summary>
 /// Builds a cache key: a SHA-256 hash over a canonical, versioned encoding of the method identity and each
@@ -62,11 +61,11 @@ public ref struct CacheKeyBuilder
 
     private CanonicalWriter _writer;
     private readonly JsonSerializerOptions _jsonOptions;
-    private readonly AgentMethod _method;
+    private readonly CachedMethod _method;
     private string? _parameter;
     private int _depth;
 
-    internal CacheKeyBuilder(AgentMethod method, string? partition, JsonSerializerOptions jsonOptions)
+    internal CacheKeyBuilder(CachedMethod method, string? partition, JsonSerializerOptions jsonOptions)
     {
         _jsonOptions = jsonOptions;
         _method = method;

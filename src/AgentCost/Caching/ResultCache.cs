@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using AgentCost.Interception;
-using AgentCost.Spending;
 using AgentCost.Telemetry;
 using Microsoft.Extensions.Caching.Hybrid;
 
@@ -13,13 +12,10 @@ namespace AgentCost.Caching;
 /// exceptions are never cached.
 /// </summary>
 /// <remarks>
-/// <para>Keys include the tenant of <see cref="AgentCostContext"/>, so one tenant is never served another's result.</para>
-/// <para>Savings: while a miss runs the method, the model spend it causes is summed, and kept in a side table keyed by
-/// the entry's cache key (not in the entry itself, so that the format of entries in a shared second-level cache does
-/// not change and other replicas can still read them). A later hit of that key credits that amount as saved
-/// (<see cref="SpendReport.ResultCacheSavings"/>). The table is in-process and bounded: a hit of an entry made by another
-/// replica, or forgotten when the table was full, saves an unknown amount and is not credited. Methods whose misses
-/// never spent anything do no lookup at all.</para>
+/// <para>Keys include the partition the caller gives (the tenant of <see cref="AgentCostContext"/>), so one tenant is
+/// never served another's result.</para>
+/// <para>The cache keeps results and its own statistics, nothing else: what a hit saved is kept by an observer of its
+/// hits and misses that the runtime wires to its spend monitor.</para>
 /// </remarks>
 public sealed class ResultCache
 {
@@ -27,15 +23,13 @@ public sealed class ResultCache
     private readonly ResultCacheOptions _options;
     private readonly JsonSerializerOptions _keySerializerOptions;
     private readonly AgentCostMetrics _metrics;
-    private readonly ConcurrentDictionary<AgentMethod, MethodEntry> _methods = new();
+    private readonly ConcurrentDictionary<CachedMethod, MethodEntry> _methods = new();
     private readonly RecentKeys _recentKeys = new();
-    private readonly ConcurrentDictionary<string, long> _missCosts = new(StringComparer.Ordinal);
-    private readonly SpendMonitor? _spending;
-    private int _missCostCount;
+    private readonly IResultCacheObserver? _observer;
 
-    internal ResultCache(HybridCache cache, ResultCacheOptions options, AgentCostMetrics metrics, JsonSerializerOptions? keySerializerOptions, SpendMonitor? spending = null)
+    internal ResultCache(HybridCache cache, ResultCacheOptions options, AgentCostMetrics metrics, JsonSerializerOptions? keySerializerOptions, IResultCacheObserver? observer = null)
     {
-        _spending = spending;
+        _observer = observer;
         _cache = cache;
         _options = options;
         _metrics = metrics;
@@ -69,12 +63,16 @@ public sealed class ResultCache
     }
 
     /// <summary>Computes the cache key of a call.</summary>
-    internal string CreateKey<TArgs>(AgentMethod method, in TArgs args, CacheKeyWriter<TArgs>? writeKey)
+    /// <param name="method">The method.</param>
+    /// <param name="partition">The tenant, or <see langword="null"/>: keys of different partitions never match.</param>
+    /// <param name="call">The call's key arguments.</param>
+    internal string CreateKey<TKey>(CachedMethod method, string? partition, in TKey call)
+        where TKey : ICacheKeySource
     {
-        var builder = new CacheKeyBuilder(method, partition: AgentCostContext.Current?.Tenant, _keySerializerOptions);
+        var builder = new CacheKeyBuilder(method, partition, _keySerializerOptions);
         try
         {
-            writeKey?.Invoke(ref builder, in args);
+            call.WriteKey(ref builder);
             if (_recentKeys.TryGet(builder.EncodedBytes, out var key))
             {
                 return key;
@@ -90,22 +88,25 @@ public sealed class ResultCache
         }
     }
 
-    internal ValueTask<TResult> GetOrCreateAsync<TArgs, TResult>(
-        AgentMethod method,
-        in TArgs args,
-        CacheKeyWriter<TArgs>? writeKey,
-        MethodBody<TArgs, TResult> body,
-        CancellationToken cancellationToken)
+    /// <summary>Serves a call from the cache, or runs it and caches its result.</summary>
+    /// <typeparam name="TCall">The call.</typeparam>
+    /// <typeparam name="TResult">The method's result type.</typeparam>
+    /// <param name="method">The method.</param>
+    /// <param name="partition">The tenant, or <see langword="null"/>.</param>
+    /// <param name="call">The call: its key arguments and how to run it.</param>
+    /// <param name="cancellationToken">The caller's token: a cancelled caller stops waiting, the run goes on for the others.</param>
+    internal ValueTask<TResult> GetOrCreateAsync<TCall, TResult>(CachedMethod method, string? partition, in TCall call, CancellationToken cancellationToken)
+        where TCall : ICachedCall<TResult>
     {
-        if (!_options.Enabled || method.Cache is null)
+        if (!_options.Enabled)
         {
-            return body.RunAsync(args, method, cancellationToken);
+            return call.RunAsync(cancellationToken);
         }
 
         var entry = _methods.GetOrAdd(method, static (m, options) => new MethodEntry(m, options), _options);
-        var key = CreateKey(method, in args, writeKey);
-        var invocation = CacheInvocation<TArgs, TResult>.Rent(in args, body, method, key, this, cancellationToken);
-        var pending = _cache.GetOrCreateAsync(key, invocation, CacheInvocation<TArgs, TResult>.Factory, entry.EntryOptions, tags: null, cancellationToken);
+        var key = CreateKey(method, partition, in call);
+        var invocation = CacheInvocation<TCall, TResult>.Rent(in call, key, entry, this, cancellationToken);
+        var pending = _cache.GetOrCreateAsync(key, invocation, CacheInvocation<TCall, TResult>.Factory, entry.EntryOptions, tags: null, cancellationToken);
 
         if (pending.IsCompletedSuccessfully)
         {
@@ -128,11 +129,12 @@ public sealed class ResultCache
         return AwaitAsync(pending, invocation, entry, key);
     }
 
-    private async ValueTask<TResult> AwaitAsync<TArgs, TResult>(
+    private async ValueTask<TResult> AwaitAsync<TCall, TResult>(
         ValueTask<TResult> pending,
-        CacheInvocation<TArgs, TResult> invocation,
+        CacheInvocation<TCall, TResult> invocation,
         MethodEntry entry,
         string key)
+        where TCall : ICachedCall<TResult>
     {
         // Not returned to the per-thread spare: a cancelled caller may leave the factory still holding it. A caller
         // that fails or gives up records nothing: the miss is recorded by the run itself.
@@ -158,60 +160,20 @@ public sealed class ResultCache
         return result;
     }
 
-    /// <summary>Keeps what the model calls of a miss cost, for the hits of its entry.</summary>
-    internal void RecordMissSpend(AgentMethod method, string key, long units)
+    /// <summary>Counts a run of the method, when it starts (whichever of the callers waiting for it stays to the end), and runs it.</summary>
+    internal ValueTask<TResult> RunMissAsync<TCall, TResult>(MethodEntry entry, string key, TCall call, CancellationToken cancellationToken)
+        where TCall : ICachedCall<TResult>
     {
-        if (!_methods.TryGetValue(method, out var entry))
-        {
-            return;
-        }
-
-        if (units <= 0)
-        {
-            if (entry.HasSpend)
-            {
-                _missCosts.TryRemove(key, out _);
-            }
-
-            return;
-        }
-
-        entry.HasSpend = true;
-        if (Interlocked.Increment(ref _missCostCount) > MissCostCapacity)
-        {
-            _missCosts.Clear();
-            Interlocked.Exchange(ref _missCostCount, 1);
-        }
-
-        _missCosts[key] = units;
-    }
-
-    private const int MissCostCapacity = 16_384;
-
-    private void CreditHit(MethodEntry entry, string key)
-    {
-        if (_spending is not null && _missCosts.TryGetValue(key, out var units) && units > 0)
-        {
-            _spending.CreditCacheHit(entry.Method, units);
-        }
-    }
-
-    /// <summary>Counts a run of the method, when it starts: whichever of the callers waiting for it stays to the end.</summary>
-    internal void RecordMiss(AgentMethod method)
-    {
-        if (_methods.TryGetValue(method, out var entry))
-        {
-            Record(entry, ran: true);
-        }
+        Record(entry, ran: true);
+        return _observer is null
+            ? call.RunAsync(cancellationToken)
+            : _observer.RunMissAsync<TCall, TResult>(entry.Method, key, call, cancellationToken);
     }
 
     private void RecordHit(MethodEntry entry, string key)
     {
         Record(entry, ran: false);
-        if (entry.HasSpend)
-        {
-            CreditHit(entry, key);
-        }
+        _observer?.OnHit(entry.Method, key);
     }
 
     private void Record(MethodEntry entry, bool ran)
@@ -227,15 +189,14 @@ public sealed class ResultCache
         }
     }
 
-    private sealed class MethodEntry(AgentMethod method, ResultCacheOptions options)
+    internal sealed class MethodEntry(CachedMethod method, ResultCacheOptions options)
     {
         public long Hits;
         public long Misses;
-        public volatile bool HasSpend;
 
-        public AgentMethod Method { get; } = method;
+        public CachedMethod Method { get; } = method;
 
-        public HybridCacheEntryOptions EntryOptions { get; } = CreateEntryOptions(method.Cache!.GetTimeToLive(options.DefaultTtl, method.DisplayName));
+        public HybridCacheEntryOptions EntryOptions { get; } = CreateEntryOptions(method.GetTimeToLive(options.DefaultTtl));
 
         private static HybridCacheEntryOptions CreateEntryOptions(TimeSpan ttl) => new()
         {

@@ -1,5 +1,7 @@
 using AgentCost.Caching;
 using AgentCost.Hosting;
+using AgentCost.RateLimiting;
+using AgentCost.Routing;
 using AgentCost.Spending;
 using AgentCost.Telemetry;
 using AgentCost.Tokens;
@@ -26,6 +28,7 @@ public sealed class AgentCostRuntime : IDisposable
 
     private readonly AgentCostMetrics _metrics;
     private readonly IDisposable? _ownedServices;
+    private readonly Lazy<ModelRouter> _routing;
 
     /// <summary>Creates a runtime from registered services.</summary>
     /// <param name="options">The settings; validated here.</param>
@@ -39,6 +42,12 @@ public sealed class AgentCostRuntime : IDisposable
     /// <param name="timeProvider">The clock of spend periods, ledger rows and tasks; <see langword="null"/> for the system clock.</param>
     /// <param name="loggerFactory">Where spend alerts and refusals are logged; <see langword="null"/> for none.</param>
     /// <param name="alertHandlers">Receivers of spend alerts, besides <see cref="SpendMonitor.ThresholdReached"/>.</param>
+    /// <param name="budgetStore">
+    /// Where the spend budgets' counters are kept; <see langword="null"/> keeps them in this process
+    /// (<see cref="InMemorySpendBudgetStore"/>).
+    /// </param>
+    /// <param name="classifier">How <see cref="Routing"/> rates prompts; <see langword="null"/> for the heuristic classifier (settings <c>AgentCost:Routing:Heuristic</c>).</param>
+    /// <param name="rateLimitStore">Where <see cref="Routing"/> keeps the deployments' rate-limit buckets; <see langword="null"/> keeps them in this process.</param>
     /// <exception cref="OptionsValidationException">The settings are invalid.</exception>
     public AgentCostRuntime(
         IOptions<AgentCostOptions> options,
@@ -48,8 +57,11 @@ public sealed class AgentCostRuntime : IDisposable
         ISpendLedger? ledger = null,
         TimeProvider? timeProvider = null,
         ILoggerFactory? loggerFactory = null,
-        IEnumerable<ISpendAlertHandler>? alertHandlers = null)
-        : this(options, cache, meterFactory, keySerializerOptions, ownedServices: null, ledger, timeProvider, loggerFactory, alertHandlers)
+        IEnumerable<ISpendAlertHandler>? alertHandlers = null,
+        ISpendBudgetStore? budgetStore = null,
+        IDifficultyClassifier? classifier = null,
+        IRateLimitBucketStore? rateLimitStore = null)
+        : this(options, cache, meterFactory, keySerializerOptions, ownedServices: null, ledger, timeProvider, loggerFactory, alertHandlers, budgetStore, classifier, rateLimitStore)
     {
     }
 
@@ -62,7 +74,10 @@ public sealed class AgentCostRuntime : IDisposable
         ISpendLedger? ledger,
         TimeProvider? timeProvider,
         ILoggerFactory? loggerFactory,
-        IEnumerable<ISpendAlertHandler>? alertHandlers)
+        IEnumerable<ISpendAlertHandler>? alertHandlers,
+        ISpendBudgetStore? budgetStore,
+        IDifficultyClassifier? classifier,
+        IRateLimitBucketStore? rateLimitStore)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(cache);
@@ -73,14 +88,25 @@ public sealed class AgentCostRuntime : IDisposable
         Spending = new SpendMonitor(
             Options,
             ledger ?? new InMemorySpendLedger(Options.Spending.InMemoryLedgerCapacity),
+            budgetStore ?? new InMemorySpendBudgetStore(),
             timeProvider ?? TimeProvider.System,
             _metrics,
             loggerFactory?.CreateLogger<SpendMonitor>(),
             alertHandlers);
-        Cache = new ResultCache(cache, Options.Cache, _metrics, keySerializerOptions, Spending);
+        Cache = new ResultCache(cache, Options.Cache, _metrics, keySerializerOptions, new CacheSavings(Spending));
         Tokenizers = new TokenizerRegistry(Options.Tokens);
         PromptCounts = new PromptCountCalibration(Options.Tokens);
         _metrics.ObserveCountRatio(PromptCounts.Measure);
+
+        // Built on first use, as the container built it before it was the runtime's: an application that never
+        // routes pays nothing for the classifier or the deployments' rate limiters.
+        var routingClock = timeProvider ?? TimeProvider.System;
+        _routing = new Lazy<ModelRouter>(() =>
+        {
+            var router = new ModelRouter(Options.Routing, classifier, Spending.Prices, routingClock, loggerFactory?.CreateLogger<ModelRouter>(), rateLimitStore);
+            router.UseMetrics(_metrics);
+            return router;
+        });
     }
 
     /// <summary>
@@ -120,6 +146,12 @@ public sealed class AgentCostRuntime : IDisposable
     /// <summary>The spend monitor: prices, spend budgets, alerts, the ledger and reports (settings <c>AgentCost:Pricing</c> and <c>AgentCost:Spending</c>).</summary>
     public SpendMonitor Spending { get; }
 
+    /// <summary>
+    /// The model router of <c>UseAgentCostRouting()</c> (settings <c>AgentCost:Routing</c>): tiers, deployments, their rate
+    /// limits and cooldowns. Built from this runtime's settings, prices, clock and meter on first use.
+    /// </summary>
+    public ModelRouter Routing => _routing.Value;
+
     /// <summary>The instruments of the <c>AgentCost</c> meter, for the chat client.</summary>
     internal AgentCostMetrics Metrics => _metrics;
 
@@ -131,13 +163,15 @@ public sealed class AgentCostRuntime : IDisposable
     /// <param name="meterFactory">The factory of the <c>AgentCost</c> meter; <see langword="null"/> creates a plain meter.</param>
     /// <param name="keySerializerOptions">How record and class arguments are serialised into cache keys; see the constructor.</param>
     /// <param name="ledger">Where settled model calls are recorded; <see langword="null"/> keeps them in memory.</param>
+    /// <param name="budgetStore">Where the spend budgets' counters are kept; <see langword="null"/> keeps them in this process.</param>
     /// <exception cref="OptionsValidationException">The settings are invalid.</exception>
     public static AgentCostRuntime Create(
         AgentCostOptions? options = null,
         TimeProvider? timeProvider = null,
         IMeterFactory? meterFactory = null,
         JsonSerializerOptions? keySerializerOptions = null,
-        ISpendLedger? ledger = null)
+        ISpendLedger? ledger = null,
+        ISpendBudgetStore? budgetStore = null)
     {
         options ??= new AgentCostOptions();
         AgentCostOptionsValidator.ThrowIfInvalid(options);
@@ -159,7 +193,10 @@ public sealed class AgentCostRuntime : IDisposable
             ledger,
             timeProvider,
             loggerFactory: null,
-            alertHandlers: null);
+            alertHandlers: null,
+            budgetStore,
+            classifier: null,
+            rateLimitStore: null);
     }
 
     /// <summary>
@@ -179,6 +216,11 @@ public sealed class AgentCostRuntime : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
+        if (_routing.IsValueCreated)
+        {
+            _routing.Value.Dispose();
+        }
+
         _metrics.Dispose();
         _ownedServices?.Dispose();
     }

@@ -20,8 +20,12 @@ public static class AgentCostServiceCollectionExtensions
     /// <see cref="AddAgentCost(IServiceCollection, IConfiguration, Action{AgentCostOptions}?)"/> there) and then from
     /// <paramref name="configure"/>, validated at start-up; a <see cref="HybridCache"/> for results (which uses a
     /// registered <c>IDistributedCache</c> as second level); the spend monitor with an in-memory
-    /// <see cref="ISpendLedger"/> unless another is registered, a registered <see cref="TimeProvider"/> as its clock and
-    /// the registered <see cref="ISpendAlertHandler"/>s; and a hosted service that makes the runtime
+    /// <see cref="ISpendLedger"/> unless another is registered, a registered <see cref="ISpendBudgetStore"/> for its
+    /// budgets' counters (in memory without one), a registered <see cref="TimeProvider"/> as its clock and the registered
+    /// <see cref="ISpendAlertHandler"/>s; the runtime's <see cref="AgentCost.Routing.ModelRouter"/> (settings
+    /// <c>AgentCost:Routing</c>; a registered <see cref="AgentCost.Routing.IDifficultyClassifier"/> replaces the heuristic
+    /// one, and a registered <see cref="AgentCost.RateLimiting.IRateLimitBucketStore"/> keeps the deployments' rate
+    /// limits, in memory without one); and a hosted service that makes the runtime
     /// <see cref="AgentCostRuntime.Global"/> when the host starts.
     /// </summary>
     /// <remarks>
@@ -110,7 +114,10 @@ public static class AgentCostServiceCollectionExtensions
                 ledger,
                 provider.GetService<TimeProvider>(),
                 loggers,
-                provider.GetServices<ISpendAlertHandler>());
+                provider.GetServices<ISpendAlertHandler>(),
+                provider.GetService<ISpendBudgetStore>(),
+                provider.GetService<AgentCost.Routing.IDifficultyClassifier>(),
+                provider.GetService<AgentCost.RateLimiting.IRateLimitBucketStore>());
             if (loggers is not null)
             {
                 HostingLog.StartUpWarnings(loggers.CreateLogger<AgentCostRuntime>(), AgentCostConfiguration.Resolve(provider), ledger, runtime.Spending);
@@ -118,19 +125,8 @@ public static class AgentCostServiceCollectionExtensions
 
             return runtime;
         });
-        // Model routing (AgentCost:Routing): the state UseAgentCostRouting() uses; a registered IDifficultyClassifier replaces the heuristic one.
-        services.TryAddSingleton(static provider =>
-        {
-            var runtime = provider.GetRequiredService<AgentCostRuntime>();
-            var router = new AgentCost.Routing.ModelRouter(
-                provider.GetRequiredService<IOptions<AgentCostOptions>>().Value.Routing,
-                provider.GetService<AgentCost.Routing.IDifficultyClassifier>(),
-                runtime.Spending.Prices,
-                provider.GetService<TimeProvider>(),
-                provider.GetService<ILoggerFactory>()?.CreateLogger<AgentCost.Routing.ModelRouter>());
-            router.UseMetrics(runtime.Metrics);
-            return router;
-        });
+        // Model routing (AgentCost:Routing) is the runtime's; registered on its own for UseAgentCostRouting() and applications.
+        services.TryAddSingleton(static provider => provider.GetRequiredService<AgentCostRuntime>().Routing);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AgentCostActivator>());
         return options;
     }

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using System.Text;
+using AgentCost.Caching;
 
 namespace AgentCost.Interception;
 
@@ -55,7 +55,7 @@ public sealed class AgentMethod
         HasScopes = budget is not null || task is not null || route is not null;
         DisplayName = declaringType + "." + name;
         TaskName = task is null ? null : task.Name ?? DisplayName;
-        IdentityBytes = EncodeIdentity();
+        CacheIdentity = new CachedMethod(declaringType, name, _parameterTypes, DisplayName, cache?.TtlSeconds ?? 0, cache?.Version ?? 0);
     }
 
     /// <summary>The declaring type's full name.</summary>
@@ -91,27 +91,9 @@ public sealed class AgentMethod
     /// <summary>The name of the task each call runs as, or <see langword="null"/>.</summary>
     internal string? TaskName { get; }
 
-    /// <summary>The canonical encoding of the identity that starts every cache key of this method.</summary>
-    internal byte[] IdentityBytes { get; }
+    /// <summary>The method as the result cache knows it: the identity that starts every key, and its time to live.</summary>
+    internal CachedMethod CacheIdentity { get; }
 
     /// <inheritdoc />
     public override string ToString() => DisplayName + "(" + string.Join(", ", _parameterTypes) + ")";
-
-    // Length-prefixed fields: no two distinct identities encode to the same bytes.
-    private byte[] EncodeIdentity()
-    {
-        var writer = new Caching.CanonicalWriter(256);
-        writer.WriteString(DeclaringType);
-        writer.WriteString(Name);
-        writer.WriteInt32(_parameterTypes.Length);
-        foreach (var type in _parameterTypes)
-        {
-            writer.WriteString(type);
-        }
-
-        writer.WriteInt32(Cache?.Version ?? 0);
-        var bytes = writer.WrittenSpan.ToArray();
-        writer.Dispose();
-        return bytes;
-    }
 }

@@ -1,8 +1,5 @@
 using System.ComponentModel;
-using AgentCost.Budgets;
-using AgentCost.Caching;
 using AgentCost.Hosting;
-using AgentCost.Routing;
 
 namespace AgentCost.Interception;
 
@@ -73,14 +70,9 @@ public static class AgentMethodInvoker
         ArgumentNullException.ThrowIfNull(body);
         if (!method.HasScopes && method.Cache is null)
         {
-            var previous = AgentCallContext.Enter(method);
-            try
+            using (AgentCallScope.EnterMethod(method))
             {
                 return body(args);
-            }
-            finally
-            {
-                AgentCallContext.Exit(method, previous);
             }
         }
 
@@ -103,14 +95,9 @@ public static class AgentMethodInvoker
         ArgumentNullException.ThrowIfNull(body);
         if (!method.HasScopes && method.Cache is null)
         {
-            var previous = AgentCallContext.Enter(method);
-            try
+            using (AgentCallScope.EnterMethod(method))
             {
                 return body(args, cancellationToken);
-            }
-            finally
-            {
-                AgentCallContext.Exit(method, previous);
             }
         }
 
@@ -159,19 +146,19 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        using var budget = OpenBudget(method);
-        var task = OpenTask(method);
-        using var route = OpenRoute(method, args);
-        var previous = AgentCallContext.Enter(method);
+        var scope = AgentCallScope.Open(method, args);
         try
         {
-            body(args);
-            task?.Succeed();
+            using (AgentCallScope.EnterMethod(method))
+            {
+                body(args);
+            }
+
+            scope.Succeed();
         }
         finally
         {
-            AgentCallContext.Exit(method, previous);
-            EndTask(task);
+            scope.Close();
         }
     }
 
@@ -185,26 +172,15 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        return method.HasScopes ? InScopes(method, args, body) : RunInContext(method, args, body);
-
-        static async Task InScopes(AgentMethod method, TArgs args, Func<TArgs, Task> body)
+        if (!method.HasScopes)
         {
-            using var budget = OpenBudget(method);
-            var task = OpenTask(method);
-            using var route = OpenRoute(method, args);
-            try
+            using (AgentCallScope.EnterMethod(method))
             {
-                await RunInContext(method, args, body).ConfigureAwait(false);
-                task?.Succeed();
-            }
-            finally
-            {
-                if (task is not null)
-                {
-                    await task.EndAsync().ConfigureAwait(false);
-                }
+                return body(args);
             }
         }
+
+        return InvokeInScopesAsync(method, args, new VoidMethodBody<TArgs>(body)).AsTask();
     }
 
     /// <summary>Runs a method that returns <see cref="ValueTask"/>. Only policies that need no result apply (not the cache).</summary>
@@ -217,47 +193,32 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        return method.HasScopes ? InScopes(method, args, body) : RunInContext(method, args, body);
-
-        static async ValueTask InScopes(AgentMethod method, TArgs args, Func<TArgs, ValueTask> body)
+        if (!method.HasScopes)
         {
-            using var budget = OpenBudget(method);
-            var task = OpenTask(method);
-            using var route = OpenRoute(method, args);
-            try
+            using (AgentCallScope.EnterMethod(method))
             {
-                await RunInContext(method, args, body).ConfigureAwait(false);
-                task?.Succeed();
-            }
-            finally
-            {
-                if (task is not null)
-                {
-                    await task.EndAsync().ConfigureAwait(false);
-                }
+                return body(args);
             }
         }
+
+        return InvokeInScopesAsync(method, args, new VoidMethodBody<TArgs>(body));
     }
 
     private static TResult Invoke<TArgs, TResult>(AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey, MethodBody<TArgs, TResult> body, CancellationToken cancellationToken)
     {
-        using var budget = OpenBudget(method);
-        var task = OpenTask(method);
-        using var route = OpenRoute(method, args);
+        var scope = AgentCallScope.Open(method, args);
         try
         {
             // A synchronous method stays synchronous: only a second-level cache, a concurrent miss or a cancellable
             // token (the cache then runs the miss on the thread pool) can leave this pending.
-            var pending = method.Cache is null
-                ? body.RunAsync(args, method, cancellationToken)
-                : AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, body, cancellationToken);
+            var pending = Run(method, args, writeKey, body, scope.Runtime, cancellationToken);
             var result = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
-            task?.Succeed();
+            scope.Succeed();
             return result;
         }
         finally
         {
-            EndTask(task);
+            scope.Close();
         }
     }
 
@@ -268,83 +229,58 @@ public static class AgentMethodInvoker
             return InvokeInScopesAsync(method, args, writeKey, body, cancellationToken);
         }
 
-        return method.Cache is null
-            ? body.RunAsync(args, method, cancellationToken)
-            : AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, body, cancellationToken);
+        return Run(method, args, writeKey, body, AgentCallScope.RuntimeFor(method), cancellationToken);
     }
 
     // The scopes must stay open until the method's task completes, so the asynchronous shapes await inside them.
     private static async ValueTask<TResult> InvokeInScopesAsync<TArgs, TResult>(AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey, MethodBody<TArgs, TResult> body, CancellationToken cancellationToken)
     {
-        using var budget = OpenBudget(method);
-        var task = OpenTask(method);
-        using var route = OpenRoute(method, args);
+        var scope = AgentCallScope.Open(method, args);
         try
         {
-            var result = method.Cache is null
-                ? await body.RunAsync(args, method, cancellationToken).ConfigureAwait(false)
-                : await AgentCostRuntime.Current.Cache.GetOrCreateAsync(method, in args, writeKey, body, cancellationToken).ConfigureAwait(false);
-            task?.Succeed();
+            var result = await Run(method, args, writeKey, body, scope.Runtime, cancellationToken).ConfigureAwait(false);
+            scope.Succeed();
             return result;
         }
         finally
         {
-            if (task is not null)
+            await scope.CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async ValueTask InvokeInScopesAsync<TArgs>(AgentMethod method, TArgs args, VoidMethodBody<TArgs> body)
+    {
+        var scope = AgentCallScope.Open(method, args);
+        try
+        {
+            ValueTask pending;
+            using (AgentCallScope.EnterMethod(method))
             {
-                await task.EndAsync().ConfigureAwait(false);
+                pending = body.RunAsync(args);
+            }
+
+            await pending.ConfigureAwait(false);
+            scope.Succeed();
+        }
+        finally
+        {
+            await scope.CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    // Runs the method, through the result cache when it is cached: the runtime is the one the entry point resolved.
+    private static ValueTask<TResult> Run<TArgs, TResult>(AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey, MethodBody<TArgs, TResult> body, AgentCostRuntime? runtime, CancellationToken cancellationToken)
+    {
+        if (method.Cache is null)
+        {
+            using (AgentCallScope.EnterMethod(method))
+            {
+                return body.RunAsync(args, cancellationToken);
             }
         }
+
+        var call = new InterceptedCall<TArgs, TResult>(method, args, writeKey, body);
+        return runtime!.Cache.GetOrCreateAsync<InterceptedCall<TArgs, TResult>, TResult>(
+            method.CacheIdentity, AgentCostContext.Current?.Tenant, in call, cancellationToken);
     }
-
-    // The method's own flow keeps the context across its awaits; the caller's is restored as soon as it returns.
-    private static Task RunInContext<TArgs>(AgentMethod method, TArgs args, Func<TArgs, Task> body)
-    {
-        var previous = AgentCallContext.Enter(method);
-        try
-        {
-            return body(args);
-        }
-        finally
-        {
-            AgentCallContext.Exit(method, previous);
-        }
-    }
-
-    private static ValueTask RunInContext<TArgs>(AgentMethod method, TArgs args, Func<TArgs, ValueTask> body)
-    {
-        var previous = AgentCallContext.Enter(method);
-        try
-        {
-            return body(args);
-        }
-        finally
-        {
-            AgentCallContext.Exit(method, previous);
-        }
-    }
-
-    // A synchronous method stays synchronous: it waits for the ledger as an awaited one does, so that a report taken
-    // after it returns has its task. Only a ledger that stores in the background leaves this pending.
-    private static void EndTask(AgentTask? task)
-    {
-        if (task is null)
-        {
-            return;
-        }
-
-        var pending = task.EndAsync();
-        if (!pending.IsCompletedSuccessfully)
-        {
-            pending.AsTask().GetAwaiter().GetResult();
-        }
-    }
-
-    private static TokenBudgetScope? OpenBudget(AgentMethod method)
-        => method.Budget is { } policy ? TokenBudget.Begin(method.DisplayName, policy) : null;
-
-    private static AgentTask? OpenTask(AgentMethod method)
-        => method.TaskName is { } name ? AgentTask.Begin(name) : null;
-
-    private static ModelRouteScope? OpenRoute<TArgs>(AgentMethod method, TArgs args)
-        => method.Route is { } policy ? ModelRouting.Begin(method.DisplayName, policy.Route, policy.GetPrompt(args)) : null;
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using AgentCost.Caching;
 
 namespace AgentCost.Interception;
 
@@ -27,14 +28,5 @@ public sealed class CachePolicy
     /// <param name="defaultTtl">The configured default time to live.</param>
     /// <param name="method">The method's name, for the error.</param>
     /// <exception cref="InvalidOperationException"><see cref="TtlSeconds"/> is negative.</exception>
-    internal TimeSpan GetTimeToLive(TimeSpan defaultTtl, string method)
-    {
-        if (TtlSeconds < 0)
-        {
-            throw new InvalidOperationException(
-                $"[Cached(TtlSeconds = {TtlSeconds})] on '{method}' is invalid: the time to live must be 0 (the configured default) or positive.");
-        }
-
-        return TtlSeconds == 0 ? defaultTtl : TimeSpan.FromSeconds(TtlSeconds);
-    }
+    internal TimeSpan GetTimeToLive(TimeSpan defaultTtl, string method) => CachedMethod.TimeToLive(TtlSeconds, defaultTtl, method);
 }

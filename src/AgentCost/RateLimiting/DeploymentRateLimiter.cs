@@ -11,11 +11,12 @@ namespace AgentCost.RateLimiting;
 /// <c>L</c> in every minute (<c>⌊(i+1)·L/60⌋ − ⌊i·L/60⌋</c> in second <c>i</c>). A call acquires one request and its worst-case tokens (counted prompt plus clamped output);
 /// after the call <see cref="Lease.Settle"/> settles to the actual usage: unused tokens go back to the bucket, over-use
 /// is charged to it (into debt of at most one bucket), so the next calls wait for it.
+/// <para>The buckets come from an <see cref="IRateLimitBucketStore"/>: in this process unless another store is given.</para>
 /// </remarks>
 public sealed class DeploymentRateLimiter : IDisposable
 {
-    private readonly TimeProviderTokenBucket? _requests;
-    private readonly TimeProviderTokenBucket? _tokens;
+    private readonly IRateLimitBucket? _requests;
+    private readonly IRateLimitBucket? _tokens;
     private readonly TimeProvider _time;
     private readonly int _queueLimit;
     private readonly TimeSpan _waitTimeout;
@@ -28,7 +29,9 @@ public sealed class DeploymentRateLimiter : IDisposable
     /// <param name="queueLimit">How many calls may wait at a time.</param>
     /// <param name="waitTimeout">How long a call may wait.</param>
     /// <param name="timeProvider">The clock; <see langword="null"/> for the system clock.</param>
-    public DeploymentRateLimiter(string deployment, int? requestsPerMinute, int? tokensPerMinute, int queueLimit, TimeSpan waitTimeout, TimeProvider? timeProvider = null)
+    /// <param name="bucketStore">Where the buckets are kept; <see langword="null"/> for this process (<see cref="InMemoryRateLimitBucketStore"/>).</param>
+    public DeploymentRateLimiter(
+        string deployment, int? requestsPerMinute, int? tokensPerMinute, int queueLimit, TimeSpan waitTimeout, TimeProvider? timeProvider = null, IRateLimitBucketStore? bucketStore = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(deployment);
         ArgumentOutOfRangeException.ThrowIfNegative(queueLimit);
@@ -38,8 +41,9 @@ public sealed class DeploymentRateLimiter : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _queueLimit = queueLimit;
         _waitTimeout = waitTimeout;
-        _requests = Create(requestsPerMinute, queueLimit);
-        _tokens = Create(tokensPerMinute, int.MaxValue);
+        var store = bucketStore ?? InMemoryRateLimitBucketStore.Instance;
+        _requests = Create(store, "RequestsPerMinute", requestsPerMinute, queueLimit);
+        _tokens = Create(store, "TokensPerMinute", tokensPerMinute, int.MaxValue);
     }
 
     /// <summary>The deployment.</summary>
@@ -52,10 +56,10 @@ public sealed class DeploymentRateLimiter : IDisposable
     public int? TokensPerMinute { get; }
 
     /// <summary>Request permits available now (<see cref="int.MaxValue"/> without a limit).</summary>
-    public long AvailableRequests => _requests?.Available ?? int.MaxValue;
+    public long AvailableRequests => _requests?.AvailablePermits ?? int.MaxValue;
 
     /// <summary>Token permits available now (<see cref="int.MaxValue"/> without a limit).</summary>
-    public long AvailableTokens => _tokens?.Available ?? int.MaxValue;
+    public long AvailableTokens => _tokens?.AvailablePermits ?? int.MaxValue;
 
     /// <summary>
     /// Waits, within the queue limit and the wait timeout, for one request and <paramref name="tokens"/> tokens.
@@ -93,16 +97,7 @@ public sealed class DeploymentRateLimiter : IDisposable
         _tokens?.Dispose();
     }
 
-    private static bool TryAcquireNow(TimeProviderTokenBucket? limiter, int permits)
-    {
-        if (limiter is null)
-        {
-            return true;
-        }
-
-        using var lease = limiter.AttemptAcquire(permits);
-        return lease.IsAcquired;
-    }
+    private static bool TryAcquireNow(IRateLimitBucket? bucket, int permits) => bucket is null || bucket.TryAcquire(permits);
 
     private async ValueTask<Lease> WaitAsync(int tokens, bool requestAcquired, CancellationToken cancellationToken)
     {
@@ -130,14 +125,11 @@ public sealed class DeploymentRateLimiter : IDisposable
         return new Lease(this, _tokens is null ? 0 : tokens);
     }
 
-    private async ValueTask AcquireFromAsync(TimeProviderTokenBucket limiter, int permits, string limit, int limitValue, CancellationToken token, CancellationTokenSource timeout, CancellationToken caller)
+    private async ValueTask AcquireFromAsync(IRateLimitBucket bucket, int permits, string limit, int limitValue, CancellationToken token, CancellationTokenSource timeout, CancellationToken caller)
     {
-        using (var lease = limiter.AttemptAcquire(permits))
+        if (bucket.TryAcquire(permits))
         {
-            if (lease.IsAcquired)
-            {
-                return;
-            }
+            return;
         }
 
         if (Interlocked.Increment(ref _waiting) > _queueLimit)
@@ -148,8 +140,7 @@ public sealed class DeploymentRateLimiter : IDisposable
 
         try
         {
-            using var lease = await limiter.AcquireAsync(permits, token).ConfigureAwait(false);
-            if (!lease.IsAcquired)
+            if (!await bucket.AcquireAsync(permits, token).ConfigureAwait(false))
             {
                 throw new RateLimitExceededException(Deployment, limit, limitValue, permits, "the limiter's queue is full");
             }
@@ -182,14 +173,23 @@ public sealed class DeploymentRateLimiter : IDisposable
         }
     }
 
-    private TimeProviderTokenBucket? Create(int? perMinute, int queueLimit)
+    private IRateLimitBucket? Create(IRateLimitBucketStore store, string limit, int? perMinute, int queueLimit)
     {
-        if (perMinute is not int limit)
+        if (perMinute is not int permits)
         {
             return null;
         }
 
-        return new TimeProviderTokenBucket(limit, TimeSpan.FromMinutes(1), periods: 60, queueLimit, _time);
+        return store.GetBucket(new RateLimitBucketOptions
+        {
+            Deployment = Deployment,
+            Limit = limit,
+            PermitLimit = permits,
+            Window = TimeSpan.FromMinutes(1),
+            ReplenishmentsPerWindow = 60,
+            QueueLimit = queueLimit,
+            TimeProvider = _time,
+        });
     }
 
     /// <summary>What one call acquired; settle it to the actual usage after the call.</summary>

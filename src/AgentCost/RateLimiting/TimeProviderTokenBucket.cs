@@ -15,8 +15,9 @@ namespace AgentCost.RateLimiting;
 /// <para>The shares are cut by cumulative rounding — period <c>i</c> adds <c>⌊(i+1)·L/n⌋ − ⌊i·L/n⌋</c> — so every
 /// window refills exactly the limit, whatever it is: an integer <c>L / n</c> per period would refill 60 of 90 or 119
 /// per minute, and 960 of 1,000.</para>
+/// <para>The bucket of <see cref="InMemoryRateLimitBucketStore"/>.</para>
 /// </remarks>
-internal sealed class TimeProviderTokenBucket : ReplenishingRateLimiter
+internal sealed class TimeProviderTokenBucket : ReplenishingRateLimiter, IRateLimitBucket
 {
     private static readonly RateLimitLease s_acquired = new Lease(true);
     private static readonly RateLimitLease s_refused = new Lease(false);
@@ -75,6 +76,8 @@ internal sealed class TimeProviderTokenBucket : ReplenishingRateLimiter
         }
     }
 
+    long IRateLimitBucket.AvailablePermits => Available;
+
     public override RateLimiterStatistics? GetStatistics()
     {
         lock (_lock)
@@ -117,6 +120,30 @@ internal sealed class TimeProviderTokenBucket : ReplenishingRateLimiter
         lock (_lock)
         {
             _tokens = Math.Max(-_limit, _tokens - permits);
+        }
+    }
+
+    public bool TryAcquire(int permits)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(permits);
+        return AttemptAcquireCore(permits).IsAcquired;
+    }
+
+    ValueTask<bool> IRateLimitBucket.AcquireAsync(int permits, CancellationToken cancellationToken)
+    {
+        var pending = AcquireAsync(permits, cancellationToken);
+        if (pending.IsCompletedSuccessfully)
+        {
+            using var lease = pending.Result;
+            return new ValueTask<bool>(lease.IsAcquired);
+        }
+
+        return AwaitAsync(pending);
+
+        static async ValueTask<bool> AwaitAsync(ValueTask<RateLimitLease> pending)
+        {
+            using var lease = await pending.ConfigureAwait(false);
+            return lease.IsAcquired;
         }
     }
 

@@ -8,7 +8,8 @@ namespace AgentCost.Routing;
 
 /// <summary>
 /// The routing state shared by every routing chat client: tiers and deployments (weakest first), their rate limiters
-/// and cooldowns, the classifier, and the routing log. One per application (registered by <c>AddAgentCost()</c>).
+/// and cooldowns, the classifier, and the routing log. One per runtime (<c>AgentCostRuntime.Routing</c>, which
+/// <c>AddAgentCost()</c> registers).
 /// </summary>
 public sealed partial class ModelRouter : IDisposable
 {
@@ -31,7 +32,14 @@ public sealed partial class ModelRouter : IDisposable
     /// <param name="prices">Prices for the report; <see langword="null"/> for the built-in catalogue.</param>
     /// <param name="timeProvider">The clock of cooldowns and rate limits; <see langword="null"/> for the system clock.</param>
     /// <param name="logger">Where decisions and fallbacks are logged.</param>
-    public ModelRouter(RoutingOptions options, IDifficultyClassifier? classifier = null, PriceCatalog? prices = null, TimeProvider? timeProvider = null, ILogger? logger = null)
+    /// <param name="bucketStore">Where the deployments' rate-limit buckets are kept; <see langword="null"/> for this process.</param>
+    public ModelRouter(
+        RoutingOptions options,
+        IDifficultyClassifier? classifier = null,
+        PriceCatalog? prices = null,
+        TimeProvider? timeProvider = null,
+        ILogger? logger = null,
+        IRateLimitBucketStore? bucketStore = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
@@ -63,7 +71,7 @@ public sealed partial class ModelRouter : IDisposable
                 var name = $"{tiers[t].Name}/{deployment.ClientKey ?? deployment.Model}";
                 var limiter = deployment.RequestsPerMinute is null && deployment.TokensPerMinute is null
                     ? null
-                    : new DeploymentRateLimiter(name, deployment.RequestsPerMinute, deployment.TokensPerMinute, options.RateLimitQueueLimit, options.RateLimitWaitTimeout, TimeProvider);
+                    : new DeploymentRateLimiter(name, deployment.RequestsPerMinute, deployment.TokensPerMinute, options.RateLimitQueueLimit, options.RateLimitWaitTimeout, TimeProvider, bucketStore);
                 _deployments[t][d] = new ModelDeployment(tiers[t].Name, t, d, deployment, limiter);
             }
         }

@@ -1,4 +1,6 @@
+using AgentCost.Hosting;
 using AgentCost.Routing;
+using AgentCost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.AI;
@@ -28,15 +30,18 @@ public static class ModelRoutingChatClientBuilderExtensions
     /// budget layer does not see it unless the keyed client's own pipeline has <c>UseAgentCost()</c>.</para>
     /// </remarks>
     /// <param name="builder">The chat client builder.</param>
-    /// <param name="router">The routing state; <see langword="null"/> for the <see cref="ModelRouter"/> registered by <c>AddAgentCost()</c>.</param>
+    /// <param name="router">
+    /// The routing state; <see langword="null"/> for the runtime's (<see cref="AgentCostRuntime.Routing"/>): the one
+    /// registered in the services the pipeline is built with by <c>AddAgentCost()</c>, else
+    /// <see cref="AgentCostRuntime.Current"/> when the pipeline is built.
+    /// </param>
     /// <returns><paramref name="builder"/>.</returns>
     public static ChatClientBuilder UseAgentCostRouting(this ChatClientBuilder builder, ModelRouter? router = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.Use((inner, services) => new ModelRoutingChatClient(
             inner,
-            router ?? services.GetService<ModelRouter>()
-                ?? throw new InvalidOperationException("UseAgentCostRouting() needs a ModelRouter: call services.AddAgentCost() with AgentCost:Routing configured, or pass one."),
+            router ?? services.GetService<ModelRouter>() ?? (services.GetService<AgentCostRuntime>() ?? AgentCostRuntime.Current).Routing,
             services));
     }
 }

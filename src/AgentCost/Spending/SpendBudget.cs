@@ -3,15 +3,17 @@ using System.Globalization;
 namespace AgentCost.Spending;
 
 /// <summary>
-/// One spend limit — a scope (global, a model, a tenant, a method) over a period (day or month) — with lock-free
-/// counters for the current period. A new period replaces the counters with fresh ones by compare-and-swap.
+/// One spend limit — a scope (global, a model, a tenant, a method) over a period (day or month) — and its current
+/// period. A new period replaces the current one by compare-and-swap, with counters from the
+/// <see cref="ISpendBudgetStore"/>.
 /// </summary>
 internal sealed class SpendBudget
 {
     private readonly SpendCalendar _calendar;
+    private readonly ISpendBudgetStore _store;
     private PeriodState _state;
 
-    public SpendBudget(SpendScope scope, string? key, SpendPeriod period, decimal limit, SpendCalendar calendar, DateTimeOffset now, decimal[] thresholds)
+    public SpendBudget(SpendScope scope, string? key, SpendPeriod period, decimal limit, SpendCalendar calendar, ISpendBudgetStore store, DateTimeOffset now, decimal[] thresholds)
     {
         Scope = scope;
         Key = key;
@@ -20,6 +22,7 @@ internal sealed class SpendBudget
         LimitUnits = Money.FromDollars(limit);
         ThresholdUnits = [.. thresholds.Select(threshold => LimitUnits == 0 ? 1 : Money.Ceiling(threshold * LimitUnits))];
         _calendar = calendar;
+        _store = store;
         Name = Describe(scope, key, period);
         _state = NewState(now);
     }
@@ -40,7 +43,7 @@ internal sealed class SpendBudget
     /// <summary>How messages name the budget: <c>global daily</c>, <c>tenant 'acme' monthly</c>, ...</summary>
     public string Name { get; }
 
-    /// <summary>The counters of the period that contains <paramref name="nowTicks"/> (UTC ticks), starting one if needed.</summary>
+    /// <summary>The period that contains <paramref name="nowTicks"/> (UTC ticks), starting one if needed.</summary>
     public PeriodState Current(long nowTicks)
     {
         var state = Volatile.Read(ref _state);
@@ -55,25 +58,10 @@ internal sealed class SpendBudget
         return ReferenceEquals(seen, state) ? next : seen;
     }
 
-    /// <summary>The counters of the current period, without starting a new one.</summary>
+    /// <summary>The current period, without starting a new one.</summary>
     public PeriodState Latest => Volatile.Read(ref _state);
 
-    public SpendBudgetStatus Status(long nowTicks)
-    {
-        var state = Current(nowTicks);
-        return new SpendBudgetStatus(
-            Name,
-            Scope,
-            Key,
-            Period,
-            state.Start,
-            state.End,
-            Limit,
-            Money.ToDollars(state.Spent),
-            Money.ToDollars(state.Reserved),
-            state.Calls,
-            state.RefusedCalls);
-    }
+    public SpendBudgetStatus Status(long nowTicks) => Current(nowTicks).Status();
 
     public static string Describe(SpendScope scope, string? key, SpendPeriod period)
     {
@@ -86,20 +74,18 @@ internal sealed class SpendBudget
     private PeriodState NewState(DateTimeOffset now)
     {
         var (start, end) = _calendar.PeriodOf(Period, now);
-        return new PeriodState(this, start, end);
+        var counter = _store.GetCounter(new SpendBudgetPeriod(Name, Scope, Key, Period, start, end, LimitUnits));
+        return new PeriodState(this, start, end, counter);
     }
 
-    /// <summary>The counters of one period; all in <see cref="Money"/> units.</summary>
-    internal sealed class PeriodState(SpendBudget budget, DateTimeOffset start, DateTimeOffset end)
+    /// <summary>
+    /// One period of the budget: the store's counters (all in <see cref="Money"/> units), and what this process keeps
+    /// of its own — refusals and the alert thresholds raised.
+    /// </summary>
+    internal sealed class PeriodState(SpendBudget budget, DateTimeOffset start, DateTimeOffset end, ISpendBudgetCounter counter)
     {
-        // Spent plus reserved: the one figure limit checks compare, changed only by CAS or Interlocked.Add. Reads are
-        // Volatile.Read (64-bit reads are atomic in a 64-bit process); what is reserved is committed less spent.
-        private long _committed;
-        private long _spent;
-        private long _calls;
         private long _refused;
         private int _alertLevel;
-        private TaskCompletionSource? _freed;
 
         public SpendBudget Budget => budget;
 
@@ -109,13 +95,13 @@ internal sealed class SpendBudget
 
         public long EndTicks { get; } = end.UtcTicks;
 
-        public long Committed => Volatile.Read(ref _committed);
+        public long Committed => counter.Committed;
 
-        public long Spent => Volatile.Read(ref _spent);
+        public long Spent => counter.Spent;
 
         public long Reserved => Math.Max(0, Committed - Spent);
 
-        public long Calls => Volatile.Read(ref _calls);
+        public long Calls => counter.Calls;
 
         public long RefusedCalls => Volatile.Read(ref _refused);
 
@@ -125,65 +111,40 @@ internal sealed class SpendBudget
         /// <summary>How many of the alert thresholds have been raised this period.</summary>
         public int AlertLevel => Volatile.Read(ref _alertLevel);
 
-        public bool TryReserve(long units)
+        /// <summary>How many of the budget's alert thresholds its spend has reached.</summary>
+        public int ThresholdsReached
+        {
+            get
+            {
+                var spent = Spent;
+                var thresholds = budget.ThresholdUnits;
+                var level = 0;
+                while (level < thresholds.Length && spent >= thresholds[level])
+                {
+                    level++;
+                }
+
+                return level;
+            }
+        }
+
+        public bool TryReserve(long reservationId, long units)
         {
             // Nothing to reserve (a free model) always fits, even in a budget an over-reporting provider took past its
             // limit: refusing it would only make the caller retry for ever.
-            if (units <= 0)
-            {
-                return true;
-            }
-
-            var limit = budget.LimitUnits;
-            var committed = Volatile.Read(ref _committed);
-            while (true)
-            {
-                if (committed + units > limit)
-                {
-                    return false;
-                }
-
-                var seen = Interlocked.CompareExchange(ref _committed, committed + units, committed);
-                if (seen == committed)
-                {
-                    return true;
-                }
-
-                committed = seen;
-            }
+            return units <= 0 || counter.TryReserve(reservationId, units);
         }
 
-        public void Release(long reserved)
-        {
-            Interlocked.Add(ref _committed, -reserved);
-            SignalFreed();
-        }
+        public void Release(long reservationId, long reserved) => counter.Release(reservationId, reserved);
 
         /// <summary>Replaces a reservation by the actual cost; charged in full even beyond the reservation.</summary>
-        public void Settle(long reserved, long actual)
-        {
-            // Spent first: a concurrent reader may see a little less reserved for a moment, never a negative amount.
-            Interlocked.Add(ref _spent, actual);
-            Interlocked.Add(ref _committed, actual - reserved);
-            Interlocked.Increment(ref _calls);
-            SignalFreed();
-        }
+        public void Settle(long reservationId, long reserved, long actual) => counter.Settle(reservationId, reserved, actual);
 
         /// <summary>
         /// Completes when a reservation on this budget is next settled or released. Take it before looking at
         /// <see cref="Available"/>, so that a settlement between the look and the wait is not missed.
         /// </summary>
-        public Task WhenFreed()
-        {
-            var freed = Volatile.Read(ref _freed);
-            if (freed is null)
-            {
-                var created = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                freed = Interlocked.CompareExchange(ref _freed, created, null) ?? created;
-            }
-
-            return freed.Task;
-        }
+        public Task WhenFreed() => counter.WhenFreed();
 
         /// <summary>
         /// The least a reservation of <paramref name="units"/> must wait for: whether it fits once every call in
@@ -191,22 +152,8 @@ internal sealed class SpendBudget
         /// </summary>
         public bool CouldFitAfterSettlements(long units) => units <= budget.LimitUnits - Spent && Reserved > 0;
 
-        private void SignalFreed()
-        {
-            // Only calls waiting for room pay for the signal; the common path is one read of a null field.
-            if (Volatile.Read(ref _freed) is not null)
-            {
-                Interlocked.Exchange(ref _freed, null)?.TrySetResult();
-            }
-        }
-
         /// <summary>Adds spend recorded before this process started.</summary>
-        public void Preload(long units, long calls)
-        {
-            Interlocked.Add(ref _committed, units);
-            Interlocked.Add(ref _spent, units);
-            Interlocked.Add(ref _calls, calls);
-        }
+        public void Seed(long units, long calls) => counter.Seed(units, calls);
 
         public void CountRefusal() => Interlocked.Increment(ref _refused);
 
@@ -227,5 +174,19 @@ internal sealed class SpendBudget
 
             return -1;
         }
+
+        /// <summary>The budget as it stands in this period, for reports, alerts and refusals.</summary>
+        public SpendBudgetStatus Status() => new(
+            budget.Name,
+            budget.Scope,
+            budget.Key,
+            budget.Period,
+            start,
+            end,
+            budget.Limit,
+            Money.ToDollars(Spent),
+            Money.ToDollars(Reserved),
+            Calls,
+            RefusedCalls);
     }
 }

@@ -17,8 +17,9 @@ namespace AgentCost.Spending;
 /// </summary>
 /// <remarks>
 /// <para><b>Hard limits.</b> Before a call, its worst case — the counted prompt at the model's dearest input price plus
-/// its output limit at the output price — is reserved, with compare-and-swap, on every budget that applies (global,
-/// model, tenant, method; day and month). A call that does not fit even with the smallest answer is refused with
+/// its output limit at the output price — is reserved on every budget that applies (global, model, tenant, method;
+/// day and month), in the <see cref="BudgetStore"/> (by compare-and-swap in this process, unless another store is
+/// registered). A call that does not fit even with the smallest answer is refused with
 /// <see cref="SpendLimitExceededException"/> before anything is sent; one that fits only with a shorter answer has its
 /// <c>MaxOutputTokens</c> lowered. After the call the reservation is replaced by the actual cost. Under any concurrency,
 /// the spend of a budget never exceeds its limit, as long as the provider's counts do not exceed the local ones.</para>
@@ -37,23 +38,14 @@ public sealed partial class SpendMonitor
     private readonly PricingOptions _pricing;
     private readonly AgentCostMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly ISpendAlertHandler[] _handlers;
-    private readonly decimal[] _thresholds;
-    private readonly SpendBudget[] _global;
-    private readonly ScopedBudgets _models;
-    private readonly ScopedBudgets _tenants;
-    private readonly ScopedBudgets _methods;
     private readonly ConcurrentDictionary<string, byte> _unpricedWarned = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lock _initializeLock = new();
     private Task? _initialization;
-    private Baseline? _baseline;
-
-    // The budgets of the last model, method and tenant seen together: a flow makes call after call with the same ones.
-    private BudgetSet? _lastSet;
 
     internal SpendMonitor(
         AgentCostOptions options,
         ISpendLedger ledger,
+        ISpendBudgetStore budgetStore,
         TimeProvider timeProvider,
         AgentCostMetrics metrics,
         ILogger? logger,
@@ -63,20 +55,14 @@ public sealed partial class SpendMonitor
         _pricing = options.Pricing;
         _metrics = metrics;
         _logger = logger ?? NullLogger.Instance;
-        _handlers = alertHandlers?.ToArray() ?? [];
         Ledger = ledger;
+        BudgetStore = budgetStore;
         TimeProvider = timeProvider;
         Prices = PriceCatalog.Create(_pricing);
         Calendar = new SpendCalendar(TimeZoneInfo.FindSystemTimeZoneById(_options.TimeZone), _options.DayResetHour);
-        _thresholds = _options.EffectiveAlertThresholds();
-
-        var now = timeProvider.GetUtcNow();
-        var budgets = _options.Budgets ?? new SpendBudgetOptions();
-        _global = Create(SpendScope.Global, null, budgets.Global, now);
-        _models = new ScopedBudgets(this, SpendScope.Model, budgets.Models, StringComparer.OrdinalIgnoreCase);
-        _tenants = new ScopedBudgets(this, SpendScope.Tenant, budgets.Tenants, StringComparer.Ordinal);
-        _methods = new ScopedBudgets(this, SpendScope.Method, budgets.Methods, StringComparer.Ordinal);
-        HasBudgets = _global.Length > 0 || _models.IsConfigured || _tenants.IsConfigured || _methods.IsConfigured;
+        var thresholds = _options.EffectiveAlertThresholds();
+        Alerts = new SpendAlerts(this, thresholds, alertHandlers?.ToArray() ?? [], metrics, _logger);
+        Budgets = new SpendBudgetSet(_options.Budgets, Calendar, budgetStore, timeProvider, thresholds);
         metrics.ObserveBudgetUtilization(ObserveUtilization);
     }
 
@@ -96,11 +82,18 @@ public sealed partial class SpendMonitor
     /// <summary>Where settled calls are recorded.</summary>
     public ISpendLedger Ledger { get; }
 
+    /// <summary>Where the spend budgets' counters are kept (<see cref="InMemorySpendBudgetStore"/> unless another is registered).</summary>
+    public ISpendBudgetStore BudgetStore { get; }
+
     /// <summary>The clock of periods, ledger rows and tasks.</summary>
     public TimeProvider TimeProvider { get; }
 
     /// <summary>Whether any spend budget is configured.</summary>
-    internal bool HasBudgets { get; }
+    internal bool HasBudgets => Budgets.IsConfigured;
+
+    internal SpendBudgetSet Budgets { get; }
+
+    internal SpendAlerts Alerts { get; }
 
     internal SpendCalendar Calendar { get; }
 
@@ -129,7 +122,7 @@ public sealed partial class SpendMonitor
     {
         EnsureInitialized();
         var now = TimeProvider.GetUtcNow().UtcTicks;
-        return [.. AllBudgets().Select(budget => budget.Status(now))];
+        return [.. Budgets.All.Select(budget => budget.Status(now))];
     }
 
     /// <summary>
@@ -212,7 +205,7 @@ public sealed partial class SpendMonitor
         var method = AgentCallContext.CurrentMethod?.DisplayName;
         var tenant = AgentCostContext.Current?.Tenant;
         var rates = Prices.Find(modelId);
-        var budgets = HasBudgets ? Applicable(modelId, method, tenant) : [];
+        var budgets = Budgets.Applicable(modelId, method, tenant);
         if (budgets.Length > 0 && rates is null && refuseUnpriced && _pricing.RefuseUnpricedInBudgets)
         {
             _metrics.CallsRefused.Add(
@@ -235,35 +228,31 @@ public sealed partial class SpendMonitor
             1,
             new KeyValuePair<string, object?>("reason", "spend_limit"),
             new KeyValuePair<string, object?>("agentcost.budget", state.Budget.Name));
-        if (_thresholds.Length > 0 && state.TryRaiseAlertLevel(_thresholds.Length) is var previous and >= 0)
+        Alerts.LimitReached(state);
+    }
+
+    internal void OnThresholdReached(SpendAlert alert) => ThresholdReached?.Invoke(this, alert);
+
+    /// <summary>Charges a call's actual cost to one of its budgets and raises the thresholds it crossed.</summary>
+    internal void Settle(SpendBudget.PeriodState state, long reservationId, long reserved, long actual)
+    {
+        try
         {
-            for (var level = previous; level < _thresholds.Length; level++)
-            {
-                Raise(state, _thresholds[level], limitReached: true);
-            }
+            state.Settle(reservationId, reserved, actual);
         }
+        catch (Exception exception)
+        {
+            // The provider has done the work: the ledger row is still written, and the budget store's outage is logged.
+            Log.BudgetStoreFailed(_logger, state.Budget.Name, Money.ToDollars(actual), exception);
+            return;
+        }
+
+        Alerts.Check(state);
     }
 
     internal void LogRefusal(SpendLimitExceededException exception)
         => Log.SpendRefused(_logger, exception.BudgetName, exception.ModelId ?? "(none)", exception.Needed, exception.Spent, exception.Reserved, exception.Limit);
 
-    /// <summary>Raises the thresholds <paramref name="state"/>'s spend has crossed and not raised yet.</summary>
-    internal void CheckAlerts(SpendBudget.PeriodState state)
-    {
-        if (_thresholds.Length == 0)
-        {
-            return;
-        }
-
-        var level = LevelOf(state);
-        if (level > 0 && state.TryRaiseAlertLevel(level) is var previous and >= 0)
-        {
-            for (var i = previous; i < level; i++)
-            {
-                Raise(state, _thresholds[i], limitReached: false);
-            }
-        }
-    }
 
     /// <summary>Telemetry and bookkeeping of a settled call.</summary>
     internal void Settled(SpendRecord record, long units)
@@ -387,19 +376,19 @@ public sealed partial class SpendMonitor
     }
 
     /// <summary>A <c>[Cached]</c> hit of <paramref name="method"/> replaced model calls that cost <paramref name="units"/> on the miss.</summary>
-    internal void CreditCacheHit(AgentMethod method, long units)
+    internal void CreditCacheHit(string method, long units)
     {
         var saved = Money.ToDollars(units);
         if (_metrics.CacheSavings.Enabled)
         {
-            _metrics.CacheSavings.Add((double)saved, new KeyValuePair<string, object?>("agentcost.method", method.DisplayName));
+            _metrics.CacheSavings.Add((double)saved, new KeyValuePair<string, object?>("agentcost.method", method));
         }
 
         var record = new SpendRecord
         {
             Timestamp = TimeProvider.GetUtcNow(),
             Kind = SpendRecordKind.CacheHit,
-            Method = method.DisplayName,
+            Method = method,
             Tenant = AgentCostContext.Current?.Tenant,
             Task = AgentTask.Current?.Name,
             Saved = saved,
@@ -414,66 +403,11 @@ public sealed partial class SpendMonitor
         TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
         TaskScheduler.Default);
 
-    private void Raise(SpendBudget.PeriodState state, decimal threshold, bool limitReached)
-    {
-        var budget = state.Budget;
-        var status = new SpendBudgetStatus(
-            budget.Name,
-            budget.Scope,
-            budget.Key,
-            budget.Period,
-            state.Start,
-            state.End,
-            budget.Limit,
-            Money.ToDollars(state.Spent),
-            Money.ToDollars(state.Reserved),
-            state.Calls,
-            state.RefusedCalls);
-        var alert = new SpendAlert(status, threshold, limitReached);
-        Log.ThresholdReached(_logger, budget.Name, threshold, status.Spent, status.Limit, state.Start);
-        _metrics.SpendAlerts.Add(
-            1,
-            new KeyValuePair<string, object?>("agentcost.budget", budget.Name),
-            new KeyValuePair<string, object?>("agentcost.threshold", (double)threshold));
-        foreach (var handler in _handlers)
-        {
-            try
-            {
-                handler.OnThresholdReached(alert);
-            }
-            catch (Exception exception)
-            {
-                Log.AlertHandlerFailed(_logger, handler.GetType().FullName ?? handler.GetType().Name, exception);
-            }
-        }
-
-        try
-        {
-            ThresholdReached?.Invoke(this, alert);
-        }
-        catch (Exception exception)
-        {
-            Log.AlertHandlerFailed(_logger, nameof(ThresholdReached), exception);
-        }
-    }
-
-    private static int LevelOf(SpendBudget.PeriodState state)
-    {
-        var spent = state.Spent;
-        var thresholds = state.Budget.ThresholdUnits;
-        var level = 0;
-        while (level < thresholds.Length && spent >= thresholds[level])
-        {
-            level++;
-        }
-
-        return level;
-    }
 
     private IEnumerable<Measurement<double>> ObserveUtilization()
     {
         var now = TimeProvider.GetUtcNow().UtcTicks;
-        foreach (var budget in AllBudgets())
+        foreach (var budget in Budgets.All)
         {
             var status = budget.Status(now);
             yield return new Measurement<double>(
@@ -482,52 +416,6 @@ public sealed partial class SpendMonitor
                 new KeyValuePair<string, object?>("agentcost.budget.scope", budget.Scope.ToString().ToLowerInvariant()),
                 new KeyValuePair<string, object?>("agentcost.budget.period", budget.Period == SpendPeriod.Day ? "day" : "month"));
         }
-    }
-
-    private IEnumerable<SpendBudget> AllBudgets() => _global.Concat(_models.All).Concat(_tenants.All).Concat(_methods.All);
-
-    private SpendBudget[] Applicable(string? modelId, string? method, string? tenant)
-    {
-        var last = Volatile.Read(ref _lastSet);
-        if (last is not null && ReferenceEquals(last.Model, modelId) && ReferenceEquals(last.Method, method) && ReferenceEquals(last.Tenant, tenant))
-        {
-            return last.Budgets;
-        }
-
-        var model = modelId is null ? [] : _models.For(modelId);
-        var byTenant = tenant is null ? [] : _tenants.For(tenant);
-        var byMethod = method is null ? [] : _methods.For(method);
-        if (model.Length + byTenant.Length + byMethod.Length == 0)
-        {
-            return _global;
-        }
-
-        SpendBudget[] budgets = [.. _global, .. model, .. byTenant, .. byMethod];
-        Volatile.Write(ref _lastSet, new BudgetSet(modelId, method, tenant, budgets));
-        return budgets;
-    }
-
-    private sealed record BudgetSet(string? Model, string? Method, string? Tenant, SpendBudget[] Budgets);
-
-    private SpendBudget[] Create(SpendScope scope, string? key, SpendLimit? limit, DateTimeOffset now)
-    {
-        if (limit is null)
-        {
-            return [];
-        }
-
-        var budgets = new List<SpendBudget>(2);
-        foreach (var period in (ReadOnlySpan<SpendPeriod>)[SpendPeriod.Day, SpendPeriod.Month])
-        {
-            if (limit.For(period) is { } amount)
-            {
-                var budget = new SpendBudget(scope, key, period, amount, Calendar, now, _thresholds);
-                Volatile.Read(ref _baseline)?.Seed(budget);
-                budgets.Add(budget);
-            }
-        }
-
-        return [.. budgets];
     }
 
     private void EnsureInitialized()
@@ -549,125 +437,12 @@ public sealed partial class SpendMonitor
         var (monthStart, monthEnd) = Calendar.PeriodOf(SpendPeriod.Month, now);
         var day = await Ledger.GetTotalsAsync(dayStart, dayEnd).ConfigureAwait(false);
         var month = await Ledger.GetTotalsAsync(monthStart, monthEnd).ConfigureAwait(false);
-        var baseline = new Baseline(dayStart, day, monthStart, month);
-        Volatile.Write(ref _baseline, baseline);
-        foreach (var budget in AllBudgets())
-        {
-            baseline.Seed(budget);
-        }
-
+        Budgets.Seed(new SpendBaseline(dayStart, day, monthStart, month));
         Log.BudgetsLoaded(_logger, day.Sum(static t => t.Calls), day.Sum(static t => t.Cost), month.Sum(static t => t.Cost));
-    }
-
-    /// <summary>What the ledger held for the current day and month when the monitor started.</summary>
-    private sealed class Baseline(DateTimeOffset dayStart, IReadOnlyList<SpendTotal> day, DateTimeOffset monthStart, IReadOnlyList<SpendTotal> month)
-    {
-        private int _seeded;
-
-        public void Seed(SpendBudget budget)
-        {
-            var state = budget.Latest;
-            var (start, totals) = budget.Period == SpendPeriod.Day ? (dayStart, day) : (monthStart, month);
-            if (state.Start != start)
-            {
-                return;
-            }
-
-            long units = 0, calls = 0;
-            foreach (var total in totals)
-            {
-                if (budget.Scope switch
-                {
-                    SpendScope.Global => true,
-                    SpendScope.Model => string.Equals(total.Model, budget.Key, StringComparison.OrdinalIgnoreCase),
-                    SpendScope.Tenant => string.Equals(total.Tenant, budget.Key, StringComparison.Ordinal),
-                    _ => string.Equals(total.Method, budget.Key, StringComparison.Ordinal),
-                })
-                {
-                    units += Money.FromDollars(total.Cost);
-                    calls += total.Calls;
-                }
-            }
-
-            if (units > 0 || calls > 0)
-            {
-                state.Preload(units, calls);
-                Interlocked.Increment(ref _seeded);
-
-                // Thresholds already crossed before the restart were raised then: mark them, do not raise them again.
-                state.TryRaiseAlertLevel(LevelOf(state));
-            }
-        }
-    }
-
-    /// <summary>The budgets of one scope: configured keys, and a budget per key for a <c>*</c> entry, made on first use.</summary>
-    private sealed class ScopedBudgets
-    {
-        private readonly SpendMonitor _monitor;
-        private readonly SpendScope _scope;
-        private readonly Dictionary<string, SpendLimit> _limits;
-        private readonly SpendLimit? _default;
-        private readonly ConcurrentDictionary<string, SpendBudget[]> _budgets;
-
-        public ScopedBudgets(SpendMonitor monitor, SpendScope scope, Dictionary<string, SpendLimit>? limits, StringComparer comparer)
-        {
-            _monitor = monitor;
-            _scope = scope;
-            _limits = new Dictionary<string, SpendLimit>(comparer);
-            foreach (var (key, limit) in limits ?? [])
-            {
-                if (limit is not null && (limit.Daily is not null || limit.Monthly is not null))
-                {
-                    if (key == "*")
-                    {
-                        _default = limit;
-                    }
-                    else
-                    {
-                        _limits[key] = limit;
-                    }
-                }
-            }
-
-            _budgets = new ConcurrentDictionary<string, SpendBudget[]>(comparer);
-            var now = monitor.TimeProvider.GetUtcNow();
-            foreach (var (key, limit) in _limits)
-            {
-                _budgets[key] = monitor.Create(scope, key, limit, now);
-            }
-        }
-
-        public bool IsConfigured => _limits.Count > 0 || _default is not null;
-
-        public IEnumerable<SpendBudget> All => _budgets.Values.SelectMany(static budgets => budgets);
-
-        public SpendBudget[] For(string key)
-        {
-            if (!IsConfigured)
-            {
-                return [];
-            }
-
-            if (_budgets.TryGetValue(key, out var budgets))
-            {
-                return budgets;
-            }
-
-            if (_default is null)
-            {
-                return [];
-            }
-
-            return _budgets.GetOrAdd(key, static (key, self) => self._monitor.Create(self._scope, key, self._default, self._monitor.TimeProvider.GetUtcNow()), this);
-        }
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3201, Level = LogLevel.Warning,
-            Message = "Spend budget '{Budget}' reached {Threshold:P0} of its limit: {Spent} of {Limit} USD spent in the period from {PeriodStart}.")]
-        public static partial void ThresholdReached(ILogger logger, string budget, decimal threshold, decimal spent, decimal limit, DateTimeOffset periodStart);
-
         [LoggerMessage(EventId = 3202, Level = LogLevel.Warning,
             Message = "Spend budget '{Budget}' refused a call to '{Model}': it needed at least {Needed} USD; {Spent} spent and {Reserved} reserved of {Limit} USD.")]
         public static partial void SpendRefused(ILogger logger, string budget, string model, decimal needed, decimal spent, decimal reserved, decimal limit);
@@ -683,11 +458,12 @@ public sealed partial class SpendMonitor
         [LoggerMessage(EventId = 3205, Level = LogLevel.Error, Message = "The spend ledger failed to store a row.")]
         public static partial void LedgerFailed(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = 3206, Level = LogLevel.Error, Message = "Spend alert handler '{Handler}' threw; the alert was still raised to the others.")]
-        public static partial void AlertHandlerFailed(ILogger logger, string handler, Exception exception);
-
         [LoggerMessage(EventId = 3207, Level = LogLevel.Information,
             Message = "Spend budgets loaded from the ledger: {Calls} calls costing {DaySpend} USD today, {MonthSpend} USD this month.")]
         public static partial void BudgetsLoaded(ILogger logger, long calls, decimal daySpend, decimal monthSpend);
+
+        [LoggerMessage(EventId = 3208, Level = LogLevel.Error,
+            Message = "The spend budget store failed to charge {Cost} USD to budget '{Budget}'; the call is still recorded in the ledger.")]
+        public static partial void BudgetStoreFailed(ILogger logger, string budget, decimal cost, Exception exception);
     }
 }

@@ -8,6 +8,8 @@ namespace AgentCost.Spending;
 /// </summary>
 public sealed class SpendReservation : IDisposable
 {
+    private static long s_lastId;
+
     private readonly SpendMonitor _monitor;
     private readonly AgentTask? _task;
     private readonly SpendCapture? _capture;
@@ -15,6 +17,7 @@ public sealed class SpendReservation : IDisposable
     private PriceRates? _rates;
     private SpendBudget.PeriodState[]? _states;
     private long _reservedUnits;
+    private long _id;
     private int _done;
 
     internal SpendReservation(
@@ -80,7 +83,7 @@ public sealed class SpendReservation : IDisposable
             var reserved = Volatile.Read(ref _reservedUnits);
             foreach (var state in states)
             {
-                state.Release(reserved);
+                state.Release(_id, reserved);
             }
         }
     }
@@ -173,15 +176,7 @@ public sealed class SpendReservation : IDisposable
         var fallback = requestedOutput is null && rates.MaxOutputTokens is null && rates.OutputRate(promptTokens) > 0;
         long bound = requestedOutput ?? rates.MaxOutputTokens ?? (fallback ? _monitor.Options.FallbackMaxOutputTokens : int.MaxValue);
 
-        // The call's instant (taken when it was opened, a moment ago) decides the periods it is charged to.
-        var now = Timestamp.UtcTicks;
-        var states = new SpendBudget.PeriodState[_budgets.Length];
-        for (var i = 0; i < states.Length; i++)
-        {
-            states[i] = _budgets[i].Current(now);
-        }
-
-        return new ReservationPlan(states, rates, promptTokens, bound, (int)Math.Min(minOutput, bound), fallback);
+        return new ReservationPlan(CurrentStates(), rates, promptTokens, bound, (int)Math.Min(minOutput, bound), fallback);
     }
 
     /// <summary>Reserves the plan's worst case on every budget, or says which budget refuses and the least it needs.</summary>
@@ -195,8 +190,11 @@ public sealed class SpendReservation : IDisposable
                 return false;
             }
 
-            if (TryReserveAll(plan.States, units))
+            // Each attempt is a reservation of its own: one rolled back is never reserved again under its id.
+            var id = NextId();
+            if (TryReserveAll(plan.States, id, units))
             {
+                _id = id;
                 _states = plan.States;
                 Volatile.Write(ref _reservedUnits, units);
                 MaxOutputTokens = output < plan.Bound || plan.IsFallback ? (int)Math.Min(output, int.MaxValue) : null;
@@ -233,20 +231,15 @@ public sealed class SpendReservation : IDisposable
         if (states is null && _budgets.Length > 0 && rates is not null)
         {
             // Recorded after the fact (or never reserved): charge the budgets without a check.
-            var now = Timestamp.UtcTicks;
-            states = new SpendBudget.PeriodState[_budgets.Length];
-            for (var i = 0; i < states.Length; i++)
-            {
-                states[i] = _budgets[i].Current(now);
-            }
+            states = CurrentStates();
+            _id = NextId();
         }
 
         if (states is not null)
         {
             foreach (var state in states)
             {
-                state.Settle(reserved, units);
-                _monitor.CheckAlerts(state);
+                _monitor.Settle(state, _id, reserved, units);
             }
         }
 
@@ -278,15 +271,31 @@ public sealed class SpendReservation : IDisposable
         }
     }
 
-    private static bool TryReserveAll(SpendBudget.PeriodState[] states, long units)
+    /// <summary>The periods of the call's budgets; the call's instant (taken when it was opened) decides them.</summary>
+    private SpendBudget.PeriodState[] CurrentStates()
+    {
+        var now = Timestamp.UtcTicks;
+        var states = new SpendBudget.PeriodState[_budgets.Length];
+        for (var i = 0; i < states.Length; i++)
+        {
+            states[i] = _budgets[i].Current(now);
+        }
+
+        return states;
+    }
+
+    /// <summary>An id for the budget stores, unique in this process; taken only by calls that a budget applies to.</summary>
+    private static long NextId() => Interlocked.Increment(ref s_lastId);
+
+    private static bool TryReserveAll(SpendBudget.PeriodState[] states, long id, long units)
     {
         for (var i = 0; i < states.Length; i++)
         {
-            if (!states[i].TryReserve(units))
+            if (!states[i].TryReserve(id, units))
             {
                 for (var j = 0; j < i; j++)
                 {
-                    states[j].Release(units);
+                    states[j].Release(id, units);
                 }
 
                 return false;
@@ -300,20 +309,7 @@ public sealed class SpendReservation : IDisposable
     {
         Interlocked.Exchange(ref _done, 1);
         _monitor.Refused(state);
-        var budget = state.Budget;
-        var status = new SpendBudgetStatus(
-            budget.Name,
-            budget.Scope,
-            budget.Key,
-            budget.Period,
-            state.Start,
-            state.End,
-            budget.Limit,
-            Money.ToDollars(state.Spent),
-            Money.ToDollars(state.Reserved),
-            state.Calls,
-            state.RefusedCalls);
-        var exception = new SpendLimitExceededException(status, ModelId, Money.ToDollars(needed), promptTokens);
+        var exception = new SpendLimitExceededException(state.Status(), ModelId, Money.ToDollars(needed), promptTokens);
         _monitor.LogRefusal(exception);
         return exception;
     }

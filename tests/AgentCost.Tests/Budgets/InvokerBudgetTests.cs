@@ -1,4 +1,7 @@
+using AgentCost.Budgets;
+using AgentCost.Hosting;
 using AgentCost.Interception;
+using AgentCost.Tokens;
 
 namespace AgentCost.Tests.Budgets;
 
@@ -101,7 +104,7 @@ public sealed class InvokerBudgetTests
         async Task<string?> Call() => await AgentMethodInvoker.InvokeAsync(
             s_cachedAndBudgeted,
             "q",
-            static (ref AgentCost.Interception.CacheKeyBuilder key, in string query) => key.Add(query),
+            static (ref AgentCost.Caching.CacheKeyBuilder key, in string query) => key.Add(query),
             query =>
             {
                 runs++;
@@ -112,5 +115,37 @@ public sealed class InvokerBudgetTests
         Assert.Equal("Agent.Lookup", await Call());
         Assert.Equal("Agent.Lookup", await Call());
         Assert.Equal(1, runs);
+    }
+
+    [Fact]
+    public void The_budget_counts_with_the_runtime_its_entry_point_resolved()
+    {
+        const string Text = "東京都の予算案は国会で審議される。Die Kostenüberschreitung wird geprüft: ∑∫∂ 12345 déjà-vu.";
+        using var opened = AgentCostRuntime.Create(Encoding(TokenEncoding.Cl100kBase));
+        using var later = AgentCostRuntime.Create(Encoding(TokenEncoding.O200kBase));
+        var expected = opened.Tokenizers.GetCounter(null).Truncate(Text, 8);
+        Assert.NotEqual(expected, later.Tokenizers.GetCounter(null).Truncate(Text, 8));
+
+        string truncated;
+        using (AgentCostRuntime.Use(opened))
+        {
+            truncated = AgentMethodInvoker.Invoke(s_budgeted, 1, null, _ =>
+            {
+                // The method's own flow switching runtimes does not change the budget its entry point opened.
+                using (AgentCostRuntime.Use(later))
+                {
+                    return TokenBudget.Current!.Truncate(Text, 8);
+                }
+            });
+        }
+
+        Assert.Equal(expected, truncated);
+
+        static AgentCostOptions Encoding(TokenEncoding encoding)
+        {
+            var options = new AgentCostOptions();
+            options.Tokens.FallbackEncoding = encoding;
+            return options;
+        }
     }
 }
