@@ -1,4 +1,3 @@
-using AgentCost.Budgets;
 using AgentCost.Tokens;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;

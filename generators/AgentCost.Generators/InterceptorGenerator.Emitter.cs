@@ -282,7 +282,7 @@ public sealed partial class InterceptorGenerator
                 : "global::Microsoft.Extensions.AI.AIFunctionFactory.Create(method, name, description, serializerOptions),");
             writer.WriteLine("method.Target,");
             writer.WriteLine(withOptions ? "options," : "null,");
-            writer.WriteLine($"static (object? target, in {RuntimeTypes.InterceptedToolArguments} arguments) => {tuple.Pack(bound)},");
+            writer.WriteLine($"static (object? target, in {RuntimeTypes.AgentToolArguments} arguments) => {tuple.Pack(bound)},");
             WriteInvokeLambda(writer, method, DescriptorName(interceptor.DescriptorIndex), ");");
             writer.Unindent();
             writer.Unindent();

@@ -8,7 +8,6 @@ namespace AgentCost.Generators;
 internal static class RuntimeTypes
 {
     private const string Interception = "global::AgentCost.Interception.";
-    private const string Tools = "global::AgentCost.Tools.";
 
     /// <summary>The static entry points every interceptor and tool function calls.</summary>
     public const string AgentMethodInvoker = Interception + "AgentMethodInvoker";
@@ -29,35 +28,32 @@ internal static class RuntimeTypes
     public const string RoutePolicy = Interception + "RoutePolicy";
 
     /// <summary>The overflow policy of <c>[TokenBudget]</c>, written as a cast of its value.</summary>
-    public const string BudgetOverflowPolicy = "global::AgentCost.Budgets.BudgetOverflowPolicy";
+    public const string BudgetOverflowPolicy = "global::AgentCost.BudgetOverflowPolicy";
 
     /// <summary>What generated key writers add each cache-key argument to.</summary>
     public const string CacheKeyBuilder = "global::AgentCost.Caching.CacheKeyBuilder";
 
     /// <summary>Wraps the function <c>AIFunctionFactory.Create</c> made of an annotated method.</summary>
-    public const string InterceptedTools = Tools + "InterceptedTools";
-
-    /// <summary>The arguments of a wrapped factory function, as its binder reads them.</summary>
-    public const string InterceptedToolArguments = Tools + "InterceptedToolArguments";
+    public const string InterceptedTools = Interception + "InterceptedTools";
 
     /// <summary>A generated tool's name, description and schemas.</summary>
-    public const string AgentToolDescriptor = Tools + "AgentToolDescriptor";
+    public const string AgentToolDescriptor = Interception + "AgentToolDescriptor";
 
     /// <summary>A generated tool's parameter or result schema.</summary>
-    public const string AgentToolSchema = Tools + "AgentToolSchema";
+    public const string AgentToolSchema = Interception + "AgentToolSchema";
 
     /// <summary>One parameter of a generated tool's schema.</summary>
-    public const string AgentToolSchemaParameter = Tools + "AgentToolSchemaParameter";
+    public const string AgentToolSchemaParameter = Interception + "AgentToolSchemaParameter";
 
     /// <summary>Creates a generated tool function from its descriptor, binder and invoker.</summary>
-    public const string AgentToolFunction = Tools + "AgentToolFunction";
+    public const string AgentToolFunction = Interception + "AgentToolFunction";
 
-    /// <summary>The arguments of a generated tool function, as its binder reads them.</summary>
-    public const string AgentToolArguments = Tools + "AgentToolArguments";
+    /// <summary>The arguments of a tool function, generated or wrapped, as its binder reads them.</summary>
+    public const string AgentToolArguments = Interception + "AgentToolArguments";
 
     /// <summary>Reads one argument of a generated tool function.</summary>
-    public const string ToolValueReader = Tools + "ToolValueReader";
+    public const string ToolValueReader = Interception + "ToolValueReader";
 
     /// <summary>The readers a generated tool function reads its arguments with.</summary>
-    public const string ToolValueReaders = Tools + "ToolValueReaders";
+    public const string ToolValueReaders = Interception + "ToolValueReaders";
 }

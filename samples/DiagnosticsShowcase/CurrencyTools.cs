@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using AgentCost;
-using AgentCost.Budgets;
 using Microsoft.Extensions.AI;
 
 namespace DiagnosticsShowcase;

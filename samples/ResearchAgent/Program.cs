@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using AgentCost;
-using AgentCost.Hosting;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using AgentCost.Hosting;
+using AgentCost;
 using Microsoft.Extensions.AI;
 using ToolsAot;
 

@@ -338,20 +338,20 @@ public sealed class CompileAndRunTests
                 public string Seen = "";
 
                 [TokenBudget(3000, FinalAnswerReserve = 500)]
-                public void Note() => Seen += AgentCost.Budgets.TokenBudget.Current?.Total + ";";
+                public void Note() => Seen += AgentCost.TokenBudget.Current?.Total + ";";
 
                 [TokenBudget(2000, FinalAnswerReserve = 500)]
                 public async Task PlanAsync()
                 {
                     await Task.Yield();
-                    Seen += AgentCost.Budgets.TokenBudget.Current?.Total + ";";
+                    Seen += AgentCost.TokenBudget.Current?.Total + ";";
                 }
 
                 [TokenBudget(1000, FinalAnswerReserve = 100)]
                 [Cached]
                 public int Step(int n)
                 {
-                    Seen += AgentCost.Budgets.TokenBudget.Current?.Total + ";";
+                    Seen += AgentCost.TokenBudget.Current?.Total + ";";
                     return n;
                 }
             }
@@ -367,7 +367,7 @@ public sealed class CompileAndRunTests
                     await agent.PlanAsync();
                     agent.Step(1);
                     agent.Step(1);
-                    return agent.Seen + (AgentCost.Budgets.TokenBudget.Current is null ? "closed" : "open");
+                    return agent.Seen + (AgentCost.TokenBudget.Current is null ? "closed" : "open");
                 }
             }
             """);

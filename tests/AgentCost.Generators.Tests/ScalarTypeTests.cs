@@ -1,7 +1,7 @@
 using System.Reflection;
 using AgentCost.Generators.Tests.Infrastructure;
 using AgentCost.Generators.Tools;
-using AgentCost.Tools;
+using AgentCost.Interception;
 
 namespace AgentCost.Generators.Tests;
 
@@ -23,7 +23,7 @@ public sealed class ScalarTypeTests
             Assert.True(type is not null, $"System.{scalar.Name} is not a type.");
             Assert.Equal(typeof(ToolValueReader<>).MakeGenericType(type), reader.PropertyType);
             Assert.Equal(type.IsValueType, scalar.DefaultJson is not null);
-            Assert.Equal("global::AgentCost.Tools.ToolValueReaders." + scalar.Name, scalar.Reader);
+            Assert.Equal("global::AgentCost.Interception.ToolValueReaders." + scalar.Name, scalar.Reader);
         }
     }
 

@@ -127,7 +127,7 @@ public sealed class ShapeCompileAndRunTests
                 [AgentTool] [Cached] public static Task<string> TokenOnly(CancellationToken cancellationToken) => Task.FromResult(Runs.Hit("TokenOnly"));
                 [AgentTool] [Cached] public static string ServicesOnly([NotCacheKey] IServiceProvider? services = null) => Runs.Hit("ServicesOnly");
                 [AgentTool] [Cached] public static string ArgumentsOnly(AIFunctionArguments arguments) => Runs.Hit("ArgumentsOnly");
-                [AgentTool] [TokenBudget(5000)] public static Task Nothing() { Runs.Hit("Nothing" + AgentCost.Budgets.TokenBudget.Current?.Total); return Task.CompletedTask; }
+                [AgentTool] [TokenBudget(5000)] public static Task Nothing() { Runs.Hit("Nothing" + AgentCost.TokenBudget.Current?.Total); return Task.CompletedTask; }
                 [Cached] public static string Params(params int[] values) => Runs.Hit("Params");
                 [Cached] public static string Optional(int value = 1) => Runs.Hit("Optional");
                 [Cached] public static string NotKey([NotCacheKey] string traceId) => Runs.Hit("NotKey");
@@ -430,7 +430,7 @@ public sealed class ShapeCompileAndRunTests
                 {
                     Runs[name] = Runs.GetValueOrDefault(name) + 1;
                     var route = AgentCost.Routing.ModelRouting.Current;
-                    Seen[name] = $"budget={AgentCost.Budgets.TokenBudget.Current?.Total} task={AgentTask.Current?.Name} route={(route is null ? "" : "on|" + route.Prompt)}";
+                    Seen[name] = $"budget={AgentCost.TokenBudget.Current?.Total} task={AgentTask.Current?.Name} route={(route is null ? "" : "on|" + route.Prompt)}";
                 }
             }
 

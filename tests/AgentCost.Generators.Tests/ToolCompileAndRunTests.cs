@@ -151,7 +151,7 @@ public sealed class ToolCompileAndRunTests
                                 await function.InvokeAsync(Json.Arguments(json));
                                 messages.Add("no error");
                             }
-                            catch (AgentCost.Tools.ToolArgumentException exception)
+                            catch (AgentCost.ToolArgumentException exception)
                             {
                                 messages.Add(exception.ArgumentName);
                             }

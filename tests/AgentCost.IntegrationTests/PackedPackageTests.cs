@@ -250,7 +250,7 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
             """);
 
         File.WriteAllText(Path.Combine(directory, "Program.cs"), """
-            using AgentCost.Hosting;
+            using AgentCost;
             using AgentCost.Routing;
             using Consumer;
             using Microsoft.Extensions.AI;

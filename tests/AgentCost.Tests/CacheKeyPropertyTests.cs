@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AgentCost.Caching;
+using AgentCost.Interception;
 
 namespace AgentCost.Tests;
 

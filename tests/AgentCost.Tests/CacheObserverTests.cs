@@ -1,5 +1,6 @@
 using System.Reflection;
 using AgentCost.Caching;
+using AgentCost.Interception;
 using AgentCost.Telemetry;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,4 +1,5 @@
 using AgentCost.Caching;
+using AgentCost.Interception;
 
 namespace AgentCost.Tests;
 

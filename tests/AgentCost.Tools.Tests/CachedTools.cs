@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using AgentCost.Budgets;
 
 namespace AgentCost.Tools.Tests;
 

@@ -26,7 +26,7 @@ public sealed class COST005InvalidAttributeArgument() : AgentCostAnalyzer(Descri
             return;
         }
 
-        var budgetType = start.Compilation.GetTypeByMetadataName("AgentCost.Budgets.TokenBudget");
+        var budgetType = start.Compilation.GetTypeByMetadataName("AgentCost.TokenBudget");
         var defaults = new BudgetDefaults(
             GetConstant(budgetType, "DefaultFinalAnswerReserve") ?? FallbackFinalAnswerReserve,
             GetConstant(budgetType, "DefaultMinStepTokens") ?? FallbackMinStepTokens);

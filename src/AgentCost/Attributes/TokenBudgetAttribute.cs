@@ -1,4 +1,3 @@
-using AgentCost.Budgets;
 
 namespace AgentCost;
 

@@ -1,4 +1,4 @@
-namespace AgentCost.Budgets;
+namespace AgentCost;
 
 /// <summary>What the AgentCost chat client does when a request's prompt does not fit what its budget has left.</summary>
 public enum BudgetOverflowPolicy

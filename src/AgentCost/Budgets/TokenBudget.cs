@@ -1,10 +1,11 @@
 using System.Globalization;
+using AgentCost.Budgets;
 using AgentCost.Hosting;
 using AgentCost.Interception;
 using AgentCost.Tokens;
 using Microsoft.Extensions.AI;
 
-namespace AgentCost.Budgets;
+namespace AgentCost;
 
 /// <summary>
 /// The token budget of one agent run: a hard limit on the tokens its model calls consume, with a reserve kept back so

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AgentCost.Budgets;
+namespace AgentCost;
 
 /// <summary>
 /// A model call was refused because it does not fit its token budget. Nothing was sent to the provider.

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using AgentCost.Interception;
 using AgentCost.Telemetry;
 using Microsoft.Extensions.Caching.Hybrid;
 

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using AgentCost.Budgets;
 using AgentCost.Hosting;
 using AgentCost.Spending;
 using Microsoft.Extensions.AI;

@@ -1,3 +1,4 @@
+using AgentCost;
 using AgentCost.ChatClients;
 using AgentCost.Hosting;
 using Microsoft.Extensions.DependencyInjection;

@@ -16,7 +16,7 @@ public sealed class AgentCostChatClientOptions
     /// <summary>
     /// The smallest answer a call is worth making for: a call whose prompt leaves less room than this (or than the
     /// request's own <c>MaxOutputTokens</c>, if smaller) is refused, or trimmed under
-    /// <see cref="Budgets.BudgetOverflowPolicy.TrimOldest"/>. Default 1.
+    /// <see cref="BudgetOverflowPolicy.TrimOldest"/>. Default 1.
     /// </summary>
     public int MinOutputTokens { get; set; } = 1;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.AI;
 namespace AgentCost.ChatClients;
 
 /// <summary>
-/// The <see cref="Budgets.BudgetOverflowPolicy.TrimOldest"/> policy: shortens a conversation until its prompt fits.
+/// The <see cref="BudgetOverflowPolicy.TrimOldest"/> policy: shortens a conversation until its prompt fits.
 /// </summary>
 /// <remarks>
 /// System messages are always kept. The other messages are dropped a turn at a time, oldest first, where a turn is a

@@ -1,4 +1,5 @@
 using AgentCost.Caching;
+using AgentCost.Hosting;
 using AgentCost.RateLimiting;
 using AgentCost.Routing;
 using AgentCost.Spending;
@@ -12,7 +13,7 @@ using Microsoft.Extensions.Options;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 
-namespace AgentCost.Hosting;
+namespace AgentCost;
 
 /// <summary>
 /// The AgentCost runtime: the components generated interceptors call. An application normally has one, registered by

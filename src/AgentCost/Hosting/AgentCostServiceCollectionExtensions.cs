@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AgentCost;
 using AgentCost.Hosting;
 using AgentCost.Spending;
 using Microsoft.Extensions.Caching.Hybrid;

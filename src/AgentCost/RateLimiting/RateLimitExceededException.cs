@@ -1,4 +1,4 @@
-namespace AgentCost.RateLimiting;
+namespace AgentCost;
 
 /// <summary>A model call could not get a deployment's rate limit within the wait bound, and had no deployment to fall back to.</summary>
 public sealed class RateLimitExceededException : Exception

@@ -1,5 +1,6 @@
 using AgentCost.Hosting;
 using AgentCost.Routing;
+using AgentCost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.AI;

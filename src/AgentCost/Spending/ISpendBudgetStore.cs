@@ -5,7 +5,7 @@ namespace AgentCost.Spending;
 /// The default, <see cref="InMemorySpendBudgetStore"/>, keeps them in this process with lock-free compare-and-swap; a
 /// store shared by several processes (Redis, a database) makes one budget hold across a fleet. Register one with
 /// dependency injection (<c>services.AddSingleton&lt;ISpendBudgetStore, MyStore&gt;()</c>) or pass it to
-/// <see cref="Hosting.AgentCostRuntime"/>.
+/// <see cref="AgentCostRuntime"/>.
 /// </summary>
 /// <remarks>
 /// <para>The monitor asks for a budget's counter once per period, when the period starts (or the budget is first

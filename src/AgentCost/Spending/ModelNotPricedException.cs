@@ -1,4 +1,4 @@
-namespace AgentCost.Spending;
+namespace AgentCost;
 
 /// <summary>
 /// A model call was refused because a spend budget applies to it and the model has no price: its cost could not be

@@ -10,7 +10,7 @@ public enum OutputLimitPolicy
     Clamp,
 
     /// <summary>
-    /// Refuses the request, with <see cref="Budgets.TokenBudgetExceededException"/> or
+    /// Refuses the request, with <see cref="TokenBudgetExceededException"/> or
     /// <see cref="SpendLimitExceededException"/>, instead of sending it with a lower limit than it asked for. A request
     /// that sets no limit of its own is still sent with the limit the budgets leave.
     /// </summary>

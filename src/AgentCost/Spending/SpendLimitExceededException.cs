@@ -1,6 +1,7 @@
 using System.Globalization;
+using AgentCost.Spending;
 
-namespace AgentCost.Spending;
+namespace AgentCost;
 
 /// <summary>
 /// A model call was refused because its worst-case cost does not fit a spend budget. Nothing was sent to the provider.

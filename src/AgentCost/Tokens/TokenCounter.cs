@@ -119,16 +119,7 @@ public sealed class TokenCounter
     /// <param name="maxTokens">The cap; 0 counts nothing.</param>
     /// <returns>The token count, at most <paramref name="maxTokens"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxTokens"/> is negative.</exception>
-    public int CountTokensUpTo(string? text, int maxTokens) => CountTokensUpTo(text, maxTokens, proveByTokenStarts: true);
-
-    /// <summary>
-    /// Whether the tokenizer is a shipped encoding's, where a space before a printable ASCII character and a line
-    /// feed before an ASCII letter or digit each start a different token (see <see cref="CountTokensUpTo(string?, int)"/>).
-    /// </summary>
-    internal bool TokenStartsAtSpaces => _tokenStartsAtSpaces;
-
-    /// <summary><see cref="CountTokensUpTo(string?, int)"/>, optionally without the token-start scan (a caller that made it).</summary>
-    internal int CountTokensUpTo(string? text, int maxTokens, bool proveByTokenStarts)
+    public int CountTokensUpTo(string? text, int maxTokens)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
         if (string.IsNullOrEmpty(text) || maxTokens == 0)
@@ -137,7 +128,7 @@ public sealed class TokenCounter
         }
 
         // Token starts are at least two characters apart, so a text shorter than twice the cap cannot prove it.
-        if (proveByTokenStarts && _tokenStartsAtSpaces && text.Length / 2 >= maxTokens && HasTokenStarts(text, maxTokens))
+        if (_tokenStartsAtSpaces && text.Length / 2 >= maxTokens && HasTokenStarts(text, maxTokens))
         {
             return maxTokens;
         }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.AI;
 
-namespace AgentCost.Tools;
+namespace AgentCost.Interception;
 
 /// <summary>
 /// Describes one <see cref="AgentToolAttribute"/> method to the runtime: the tool's name, description, argument names and

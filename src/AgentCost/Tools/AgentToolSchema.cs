@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
-namespace AgentCost.Tools;
+namespace AgentCost.Interception;
 
 /// <summary>
 /// A JSON schema of a generated tool function: its parameters or its result. The generator writes it as JSON text at

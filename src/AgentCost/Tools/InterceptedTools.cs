@@ -7,15 +7,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.AI;
 
-namespace AgentCost.Tools;
-
-/// <summary>Binds an intercepted tool's arguments: the receiver and every parameter, packed as the method's entry point takes them.</summary>
-/// <typeparam name="TArgs">The tuple of receiver and arguments.</typeparam>
-/// <param name="target">The delegate's target: the instance whose method the tool calls, <see langword="null"/> for a static method.</param>
-/// <param name="arguments">The invocation's arguments.</param>
-/// <returns>The packed arguments.</returns>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public delegate TArgs InterceptedToolBinder<out TArgs>(object? target, in InterceptedToolArguments arguments);
+namespace AgentCost.Interception;
 
 /// <summary>
 /// The entry point of interceptors of <c>AIFunctionFactory.Create(method group)</c> for a method with AgentCost policies:
@@ -49,7 +41,7 @@ public static class InterceptedTools
         AIFunction inner,
         object? target,
         AIFunctionFactoryOptions? options,
-        InterceptedToolBinder<TArgs> bind,
+        AgentToolBinder<object?, TArgs> bind,
         Func<TArgs, ValueTask<TResult>> invoke)
     {
         ArgumentNullException.ThrowIfNull(inner);
@@ -70,7 +62,7 @@ public static class InterceptedTools
         AIFunction inner,
         object? target,
         AIFunctionFactoryOptions? options,
-        InterceptedToolBinder<TArgs> bind,
+        AgentToolBinder<object?, TArgs> bind,
         Func<TArgs, ValueTask> invoke)
     {
         ArgumentNullException.ThrowIfNull(invoke);
@@ -88,7 +80,7 @@ public static class InterceptedTools
         object? target,
         FactoryBinding binding,
         Func<object?, Type?, CancellationToken, ValueTask<object?>>? marshalResult,
-        InterceptedToolBinder<TArgs> bind,
+        AgentToolBinder<object?, TArgs> bind,
         Func<TArgs, ValueTask<TResult>> invoke) : DelegatingAIFunction(inner)
     {
         protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
@@ -97,7 +89,7 @@ public static class InterceptedTools
             try
             {
                 binding.CheckArgumentNames(arguments, Name);
-                args = bind(target, new InterceptedToolArguments(binding, Name, arguments, cancellationToken));
+                args = bind(target, new AgentToolArguments(Name, arguments, binding, cancellationToken));
             }
             catch (ToolArgumentException exception)
             {
@@ -113,119 +105,6 @@ public static class InterceptedTools
             return marshalResult is null
                 ? ToolJson.MarshalResult(result, JsonSerializerOptions)
                 : await marshalResult(result, typeof(TResult), cancellationToken).ConfigureAwait(true);
-        }
-    }
-}
-
-/// <summary>The arguments of one invocation of an intercepted tool, bound by <c>AIFunctionFactory</c>'s rules, one call per parameter.</summary>
-[EditorBrowsable(EditorBrowsableState.Never)]
-public readonly struct InterceptedToolArguments
-{
-    private readonly FactoryBinding _binding;
-    private readonly string _toolName;
-    private readonly AIFunctionArguments _arguments;
-    private readonly CancellationToken _cancellationToken;
-
-    internal InterceptedToolArguments(FactoryBinding binding, string toolName, AIFunctionArguments arguments, CancellationToken cancellationToken)
-    {
-        _binding = binding;
-        _toolName = toolName;
-        _arguments = arguments;
-        _cancellationToken = cancellationToken;
-    }
-
-    /// <summary>Binds the parameter at <paramref name="index"/>.</summary>
-    /// <typeparam name="T">The parameter's type.</typeparam>
-    /// <param name="index">The parameter's position.</param>
-    /// <returns>The value.</returns>
-    /// <exception cref="ToolArgumentException">The argument is missing or does not fit.</exception>
-    public T Get<T>(int index)
-    {
-        if (typeof(T) == typeof(CancellationToken))
-        {
-            var token = _cancellationToken;
-            return Unsafe.As<CancellationToken, T>(ref token);
-        }
-
-        var parameter = _binding.Parameters[index];
-        if (parameter.Bind is { } bind)
-        {
-            return (T)bind(parameter.Info, _arguments)!;
-        }
-
-        if (typeof(T) == typeof(AIFunctionArguments))
-        {
-            return (T)(object)_arguments;
-        }
-
-        if (typeof(T) == typeof(IServiceProvider))
-        {
-            if (_arguments.Services is null && !parameter.HasDefaultValue)
-            {
-                throw new ArgumentNullException("arguments.Services", $"Services are required for parameter '{parameter.Info.Name}'.");
-            }
-
-            return (T)_arguments.Services!;
-        }
-
-        if (_arguments.TryGetValue(parameter.Name, out var value))
-        {
-            return Convert<T>(parameter, value);
-        }
-
-        if (!parameter.HasDefaultValue)
-        {
-            throw new ToolArgumentException(_toolName, parameter.Name, "is required but missing");
-        }
-
-        return parameter.DefaultValue is null ? default! : (T)parameter.DefaultValue;
-    }
-
-    private T Convert<T>(FactoryParameter parameter, object? value)
-    {
-        switch (value)
-        {
-            case null:
-                return default!;
-            case T typed:
-                return typed;
-        }
-
-        var typeInfo = parameter.GetTypeInfo<T>(_binding.Options);
-        try
-        {
-            switch (value)
-            {
-                case JsonElement element:
-                    return element.Deserialize(typeInfo)!;
-                case JsonDocument document:
-                    return document.Deserialize(typeInfo)!;
-                case JsonNode node:
-                    return node.Deserialize(typeInfo)!;
-            }
-
-            // As the factory: text that parses as JSON of the type is taken as such; anything else is round-tripped.
-            if (value is string text)
-            {
-                try
-                {
-                    return JsonSerializer.Deserialize(text, typeInfo)!;
-                }
-                catch (JsonException)
-                {
-                }
-            }
-
-            var json = JsonSerializer.Serialize(value, _binding.Options.GetTypeInfo(value.GetType()));
-            return JsonSerializer.Deserialize(json, typeInfo)!;
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException)
-        {
-            var shown = value is JsonElement e ? ToolArgumentsCore.Describe(e) : $"a '{value.GetType().Name}'";
-
-            // For an object or array, the serializer's own words say which property is missing or wrong.
-            var detail = value is JsonElement { ValueKind: JsonValueKind.Object or JsonValueKind.Array } && ex is JsonException ? ": " + ex.Message : string.Empty;
-            throw new ToolArgumentException(_toolName, parameter.Name, $"must be a JSON value of type '{typeof(T).Name}', but the value was {shown}{detail}", ex);
         }
     }
 }

@@ -1,4 +1,4 @@
-namespace AgentCost.Tools;
+namespace AgentCost;
 
 /// <summary>
 /// The arguments a model passed to a tool do not fit the tool's parameters: a required argument is missing, or a value

@@ -6,7 +6,7 @@ using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 
-namespace AgentCost.Tools;
+namespace AgentCost.Interception;
 
 /// <summary>JSON plumbing shared by tool functions: type information, conversions of argument values, results.</summary>
 internal static partial class ToolJson

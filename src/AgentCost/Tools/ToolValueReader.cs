@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
-namespace AgentCost.Tools;
+namespace AgentCost.Interception;
 
 /// <summary>
 /// Reads one argument value of type <typeparamref name="T"/> from the JSON a model sent, without reflection. Generated

@@ -1,5 +1,4 @@
 using AgentCost.Interception;
-using AgentCost.Budgets;
 using Microsoft.Extensions.AI;
 
 namespace AgentCost.Tests.ChatClients;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using AgentCost.Budgets;
 using AgentCost.Hosting;
 using AgentCost.Routing;
 using AgentCost.Spending;

@@ -1,5 +1,4 @@
 using System.ClientModel;
-using AgentCost.Budgets;
 using AgentCost.Tokens;
 using Microsoft.Extensions.AI;
 using OpenAI;

@@ -1,4 +1,3 @@
-using AgentCost.Budgets;
 using AgentCost.Hosting;
 using AgentCost.Spending;
 using AgentCost.Tests.Spending;

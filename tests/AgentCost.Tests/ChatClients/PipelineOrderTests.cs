@@ -53,7 +53,7 @@ public class PipelineOrderTests
         using var router = new ModelRouter(SimpleTier());
         var model = new ScriptedModel { Reply = ToolLoopOfFour };
         using var client = new ChatClientBuilder(model).UseFunctionInvocation().UseAgentCostRouting(router).UseAgentCost().Build();
-        using var budget = AgentCost.Budgets.TokenBudget.Begin("Agent.Run", 100_000);
+        using var budget = AgentCost.TokenBudget.Begin("Agent.Run", 100_000);
 
         await client.GetResponseAsync("Go.", new ChatOptions { Tools = [AIFunctionFactory.Create(() => "ok", "step")] });
 

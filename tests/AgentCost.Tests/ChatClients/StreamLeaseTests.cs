@@ -1,4 +1,3 @@
-using AgentCost.Budgets;
 using AgentCost.Tests.Spending;
 using Microsoft.Extensions.AI;
 

@@ -1,4 +1,3 @@
-using AgentCost.Budgets;
 using Microsoft.Extensions.AI;
 
 namespace AgentCost.Tests.ChatClients;

@@ -37,7 +37,7 @@ public class FallbackTests
         using (ModelRouting.Begin("Agent.Run", new ModelRoutePolicy(Tier: "simple")))
         {
             await Assert.ThrowsAsync<TimeoutException>(() => client.GetResponseAsync("hi"));
-            var error = await Assert.ThrowsAsync<AgentCost.RateLimiting.RateLimitExceededException>(() => client.GetResponseAsync("hi"));
+            var error = await Assert.ThrowsAsync<AgentCost.RateLimitExceededException>(() => client.GetResponseAsync("hi"));
 
             Assert.DoesNotContain("per minute", error.Message, StringComparison.Ordinal);
             Assert.StartsWith("Deployment 'simple/slow' refused a call", error.Message, StringComparison.Ordinal);

@@ -6,7 +6,7 @@ using AgentCost.Tokens;
 namespace AgentCost.Tests.Routing;
 
 /// <summary>
-/// The fast heuristic scorer (tokens counted up to the length cap, one pass for every word, a line scan for list items)
+/// The heuristic scorer (tokens counted up to the length cap, one search for all the words, ordinal case-insensitive)
 /// against a straightforward reference: every token counted, the prompt lower-cased, one search per word, a regex.
 /// </summary>
 public partial class HeuristicClassifierEquivalenceTests

@@ -1,6 +1,5 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
-using AgentCost.Budgets;
 using AgentCost.Routing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;

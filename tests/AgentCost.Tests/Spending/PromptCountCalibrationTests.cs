@@ -92,8 +92,8 @@ public sealed class PromptCountCalibrationTests
         var counted = test.Runtime.Tokenizers.GetCounter(Estimated).CountRequest(prompt);
 
         // Room for the counted prompt and an answer, but not for the prompt with its 50 % margin.
-        using var budget = AgentCost.Budgets.TokenBudget.Begin("step", counted + 100, finalAnswerReserve: 0);
-        var refusal = await Assert.ThrowsAsync<AgentCost.Budgets.TokenBudgetExceededException>(() => client.GetResponseAsync(prompt));
+        using var budget = AgentCost.TokenBudget.Begin("step", counted + 100, finalAnswerReserve: 0);
+        var refusal = await Assert.ThrowsAsync<AgentCost.TokenBudgetExceededException>(() => client.GetResponseAsync(prompt));
         Assert.Equal((int)Math.Ceiling(counted * 1.5) + 1, refusal.RequestedTokens);
         Assert.Equal(0, model.Calls);
     }
@@ -107,7 +107,7 @@ public sealed class PromptCountCalibrationTests
         var prompt = LongPrompt(400);
         var counted = test.Runtime.Tokenizers.GetCounter("gpt-4o").CountRequest(prompt);
 
-        using var budget = AgentCost.Budgets.TokenBudget.Begin("step", counted + 100, finalAnswerReserve: 0);
+        using var budget = AgentCost.TokenBudget.Begin("step", counted + 100, finalAnswerReserve: 0);
         await client.GetResponseAsync(prompt);
 
         Assert.Equal(100, model.LastMaxOutputTokens);

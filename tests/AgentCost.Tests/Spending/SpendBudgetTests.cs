@@ -362,7 +362,7 @@ public sealed class SpendBudgetTests
         options.Spending.Budgets.Global.Daily = -1m;
         options.Spending.Budgets.Tenants["acme"] = new SpendLimit { Monthly = -2m };
 
-        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Hosting.AgentCostRuntime.Create(options));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => AgentCostRuntime.Create(options));
 
         Assert.Contains(error.Failures, static f => f.StartsWith("AgentCost:Spending:TimeZone 'Mars/Olympus_Mons' is not a time zone", StringComparison.Ordinal));
         Assert.Contains("AgentCost:Spending:DayResetHour must be an hour from 0 to 23, but was 24.", error.Failures);
@@ -378,13 +378,13 @@ public sealed class SpendBudgetTests
         options.Spending.Budgets.Global.Monthly = 500_000_000m;
         options.Spending.Budgets.Models["gpt-4o"] = new SpendLimit { Daily = 200_000_000m };
 
-        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => Hosting.AgentCostRuntime.Create(options));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => AgentCostRuntime.Create(options));
 
         Assert.Equal("AgentCost:Spending:Budgets:Global:Monthly must be at most 200,000,000 US dollars, but was 500000000.", Assert.Single(error.Failures));
 
         // The largest limit allowed starts.
         options.Spending.Budgets.Global.Monthly = 200_000_000m;
-        using var runtime = Hosting.AgentCostRuntime.Create(options);
+        using var runtime = AgentCostRuntime.Create(options);
         Assert.NotNull(runtime.Spending);
     }
 
