@@ -1,5 +1,3 @@
-using AgentCost.Interception;
-
 namespace AgentCost.Caching;
 
 /// <summary>What one call adds to its cache key after the method's identity: its key arguments, in order.</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using AgentCost.Interception;
 using AgentCost.Telemetry;
 using Microsoft.Extensions.Caching.Hybrid;
 

@@ -59,6 +59,11 @@ public sealed partial class HeuristicDifficultyClassifier : IDifficultyClassifie
     private readonly Entry[] _entries;
     private readonly SearchValues<string>? _words;
 
+    // The entries a hit at an ASCII character can be, by that character upper-cased: a hit checks those few rather than
+    // every entry. Entries whose first character does not upper-case to ASCII are checked at every hit.
+    private readonly int[][] _entriesByAsciiStart;
+    private readonly int[] _entriesByOtherStart;
+
     /// <summary>Creates the classifier.</summary>
     /// <param name="options">Weights and thresholds; <see langword="null"/> for the defaults.</param>
     /// <param name="counter">Counts prompt tokens; <see langword="null"/> for the default encoding.</param>
@@ -77,6 +82,15 @@ public sealed partial class HeuristicDifficultyClassifier : IDifficultyClassifie
             .. Entries(reasoning, EntryKind.Reasoning),
             .. Entries(simple, EntryKind.Simple),
         ];
+        var byStart = _entries.Select((entry, index) => (Start: char.ToUpperInvariant(entry.Text[0]), Index: index)).ToArray();
+        _entriesByOtherStart = [.. byStart.Where(static e => !char.IsAscii(e.Start)).Select(static e => e.Index)];
+        _entriesByAsciiStart = new int[128][];
+        for (var ascii = 0; ascii < _entriesByAsciiStart.Length; ascii++)
+        {
+            var start = (char)ascii;
+            _entriesByAsciiStart[ascii] = [.. byStart.Where(e => e.Start == start).Select(static e => e.Index), .. _entriesByOtherStart];
+        }
+
         if (_entries.Length > 0)
         {
             _words = SearchValues.Create([.. _entries.Select(static e => e.Text).Distinct(StringComparer.OrdinalIgnoreCase)], StringComparison.OrdinalIgnoreCase);
@@ -224,9 +238,21 @@ public sealed partial class HeuristicDifficultyClassifier : IDifficultyClassifie
             if (at == 0 || !char.IsLetter(text[at - 1]))
             {
                 var rest = text[at..];
-                for (var i = 0; i < _entries.Length; i++)
+                var start = char.ToUpperInvariant(text[at]);
+                if (char.IsAscii(start))
                 {
-                    found[i] |= rest.StartsWith(_entries[i].Text, StringComparison.OrdinalIgnoreCase);
+                    foreach (var i in _entriesByAsciiStart[start])
+                    {
+                        found[i] |= rest.StartsWith(_entries[i].Text, StringComparison.OrdinalIgnoreCase);
+                    }
+                }
+                else
+                {
+                    // Rare: a character outside ASCII (dotless i, long s) may still match an ASCII entry ignoring case.
+                    for (var i = 0; i < _entries.Length; i++)
+                    {
+                        found[i] |= rest.StartsWith(_entries[i].Text, StringComparison.OrdinalIgnoreCase);
+                    }
                 }
             }
 

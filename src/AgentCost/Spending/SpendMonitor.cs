@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using AgentCost.Hosting;
-using AgentCost.Interception;
 using AgentCost.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;

@@ -19,7 +19,7 @@ public partial class HeuristicClassifierEquivalenceTests
         "derive", "step by step", "Step-By-Step", "theorem", "formally", "rigorous", "realistic", "explanation", "improve",
         "undefined", "designer", "preplan", "planet", "listen", "spelling", "ProOf", "éplan", "_plan", "3plan", "(debug)",
         "implementation", "internationalization", "the", "a", "of", "and", "service", "latency", "café", "naïve", "東京",
-        "データベース", "🙂", "x", "=", "==========", "->", "#", "a,b", "1.5", "2,000", "v2", "C#", ".NET",
+        "データベース", "🙂", "ımplement", "ſummarize", "ſpell", "Élan", "élan", "x", "=", "==========", "->", "#", "a,b", "1.5", "2,000", "v2", "C#", ".NET",
     ];
 
     private static readonly string[] s_separators =
@@ -163,7 +163,7 @@ public partial class HeuristicClassifierEquivalenceTests
         "custom-lists" => new HeuristicClassifierOptions
         {
             ComplexVerbs = ["plan", "plan", "planet", "design", "list"],
-            SimpleVerbs = ["list", "spell", "東京"],
+            SimpleVerbs = ["list", "spell", "東京", "ſpell", "élan", "🙂ok"],
             ReasoningPhrases = ["step", "step by step", "(debug)"],
         },
         "huge-parts" => new HeuristicClassifierOptions { ExtraPartPoints = 1e-9, MaxPartPoints = 3 },
