@@ -49,7 +49,7 @@ public sealed class InMemorySpendBudgetStore : ISpendBudgetStore
         }
     }
 
-    private sealed class Counter(long limit, DateTimeOffset start) : ISpendBudgetCounter
+    internal sealed class Counter(long limit, DateTimeOffset start) : ISpendBudgetCounter
     {
         // Spent plus reserved: the one figure limit checks compare, changed only by CAS or Interlocked.Add. Reads are
         // Volatile.Read (64-bit reads are atomic in a 64-bit process).

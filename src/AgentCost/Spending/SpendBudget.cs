@@ -84,6 +84,8 @@ internal sealed class SpendBudget
     /// </summary>
     internal sealed class PeriodState(SpendBudget budget, DateTimeOffset start, DateTimeOffset end, ISpendBudgetCounter counter)
     {
+        // The default store's counters, called directly: the path of every budgeted call pays no interface dispatch.
+        private readonly InMemorySpendBudgetStore.Counter? _local = counter as InMemorySpendBudgetStore.Counter;
         private long _refused;
         private int _alertLevel;
 
@@ -95,9 +97,9 @@ internal sealed class SpendBudget
 
         public long EndTicks { get; } = end.UtcTicks;
 
-        public long Committed => counter.Committed;
+        public long Committed => _local?.Committed ?? counter.Committed;
 
-        public long Spent => counter.Spent;
+        public long Spent => _local?.Spent ?? counter.Spent;
 
         public long Reserved => Math.Max(0, Committed - Spent);
 
@@ -132,13 +134,33 @@ internal sealed class SpendBudget
         {
             // Nothing to reserve (a free model) always fits, even in a budget an over-reporting provider took past its
             // limit: refusing it would only make the caller retry for ever.
-            return units <= 0 || counter.TryReserve(reservationId, units);
+            return units <= 0 || (_local?.TryReserve(reservationId, units) ?? counter.TryReserve(reservationId, units));
         }
 
-        public void Release(long reservationId, long reserved) => counter.Release(reservationId, reserved);
+        public void Release(long reservationId, long reserved)
+        {
+            if (_local is { } local)
+            {
+                local.Release(reservationId, reserved);
+            }
+            else
+            {
+                counter.Release(reservationId, reserved);
+            }
+        }
 
         /// <summary>Replaces a reservation by the actual cost; charged in full even beyond the reservation.</summary>
-        public void Settle(long reservationId, long reserved, long actual) => counter.Settle(reservationId, reserved, actual);
+        public void Settle(long reservationId, long reserved, long actual)
+        {
+            if (_local is { } local)
+            {
+                local.Settle(reservationId, reserved, actual);
+            }
+            else
+            {
+                counter.Settle(reservationId, reserved, actual);
+            }
+        }
 
         /// <summary>
         /// Completes when a reservation on this budget is next settled or released. Take it before looking at

@@ -8,7 +8,12 @@ namespace AgentCost.Spending;
 /// </summary>
 public sealed class SpendReservation : IDisposable
 {
-    private static long s_lastId;
+    // Reservation ids are handed out in blocks, one block per thread at a time: unique in the process without every
+    // reservation contending for one shared counter.
+    private const int IdBlock = 1024;
+    private static long s_idBlocksEnd;
+    [ThreadStatic] private static long t_nextId;
+    [ThreadStatic] private static long t_idBlockEnd;
 
     private readonly SpendMonitor _monitor;
     private readonly AgentTask? _task;
@@ -285,7 +290,19 @@ public sealed class SpendReservation : IDisposable
     }
 
     /// <summary>An id for the budget stores, unique in this process; taken only by calls that a budget applies to.</summary>
-    private static long NextId() => Interlocked.Increment(ref s_lastId);
+    private static long NextId()
+    {
+        var id = t_nextId;
+        if (id == t_idBlockEnd)
+        {
+            var end = Interlocked.Add(ref s_idBlocksEnd, IdBlock);
+            id = end - IdBlock;
+            t_idBlockEnd = end;
+        }
+
+        t_nextId = ++id;
+        return id;
+    }
 
     private static bool TryReserveAll(SpendBudget.PeriodState[] states, long id, long units)
     {

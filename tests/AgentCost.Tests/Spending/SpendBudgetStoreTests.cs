@@ -43,6 +43,33 @@ public class SpendBudgetStoreTests
     }
 
     [Fact]
+    public void Reservations_from_many_threads_each_have_an_id_of_their_own_settled_once()
+    {
+        var store = new IdStore();
+        using var provider = Services(store, o => o.Spending.Budgets.Global.Daily = 1_000m);
+        var spending = provider.GetRequiredService<AgentCostRuntime>().Spending;
+        var usage = new UsageDetails { InputTokenCount = 90, OutputTokenCount = 40, TotalTokenCount = 130 };
+
+        // More reservations per thread than one block of ids holds, on more threads than the machine has cores.
+        const int Threads = 8, PerThread = 2_500;
+        var threads = Enumerable.Range(0, Threads).Select(_ => new Thread(() =>
+        {
+            for (var i = 0; i < PerThread; i++)
+            {
+                spending.Reserve("gpt-4o-mini", 90, 50).SettleAsync(usage).AsTask().GetAwaiter().GetResult();
+            }
+        })).ToList();
+        threads.ForEach(static thread => thread.Start());
+        threads.ForEach(static thread => thread.Join());
+
+        Assert.Equal(Threads * PerThread, store.Reserved.Count);
+        Assert.True(store.Reserved.Keys.All(id => id > 0), "Every id is positive.");
+        Assert.Equal(store.Reserved.Keys.Order(), store.Settled.Keys.Order());
+        Assert.All(store.Reserved.Values, static reservations => Assert.Equal(1, reservations));
+        Assert.All(store.Settled.Values, static settlements => Assert.Equal(1, settlements));
+    }
+
+    [Fact]
     public async Task A_store_that_refuses_a_reservation_refuses_the_call_before_it_is_sent()
     {
         // As a store shared by a fleet would: this process saw room, but other processes spent it first.
@@ -268,6 +295,44 @@ public class SpendBudgetStoreTests
             public void Seed(long units, long calls)
             {
             }
+        }
+    }
+
+    private sealed class IdStore : ISpendBudgetStore
+    {
+        private readonly InMemorySpendBudgetStore _inner = new();
+
+        public ConcurrentDictionary<long, int> Reserved { get; } = new();
+
+        public ConcurrentDictionary<long, int> Settled { get; } = new();
+
+        public ISpendBudgetCounter GetCounter(SpendBudgetPeriod period) => new Counter(_inner.GetCounter(period), this);
+
+        private sealed class Counter(ISpendBudgetCounter inner, IdStore store) : ISpendBudgetCounter
+        {
+            public long Spent => inner.Spent;
+
+            public long Committed => inner.Committed;
+
+            public long Calls => inner.Calls;
+
+            public bool TryReserve(long reservationId, long units)
+            {
+                store.Reserved.AddOrUpdate(reservationId, 1, static (_, count) => count + 1);
+                return inner.TryReserve(reservationId, units);
+            }
+
+            public void Release(long reservationId, long units) => inner.Release(reservationId, units);
+
+            public void Settle(long reservationId, long reserved, long actual)
+            {
+                store.Settled.AddOrUpdate(reservationId, 1, static (_, count) => count + 1);
+                inner.Settle(reservationId, reserved, actual);
+            }
+
+            public Task WhenFreed() => inner.WhenFreed();
+
+            public void Seed(long units, long calls) => inner.Seed(units, calls);
         }
     }
 }
