@@ -1,0 +1,34 @@
+namespace AgentCost.Caching;
+
+/// <summary>Settings of the semantic cache (<c>UseSemanticCache()</c> and <c>[SemanticCached]</c>).</summary>
+public sealed class SemanticCacheOptions
+{
+    /// <summary>
+    /// The cosine similarity from which a cached prompt is a candidate answer for a new one, in (0, 1]. Candidates
+    /// above it are still checked by <see cref="Verifier"/>. The default is calibrated on a labelled set of paraphrases
+    /// and hard negatives with the embedded MiniLM embedder (docs/semantic-cache.md); calibrate your own with
+    /// the semantic cache calibrator when you use another embedder.
+    /// </summary>
+    public float Threshold { get; set; } = 0.8f;
+
+    /// <summary>How long an entry stays cached; default one hour; must be positive.</summary>
+    public TimeSpan TimeToLive { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The most entries kept, over all partitions; the least recently used goes first. Default 10,000.</summary>
+    public int MaxEntries { get; set; } = 10_000;
+
+    /// <summary>The most bytes kept (prompts, responses and vectors), over all partitions; the least recently used goes first. Default 64 MiB.</summary>
+    public long MaxBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How many candidates above <see cref="Threshold"/> are given to <see cref="Verifier"/>, most similar first, before a lookup is a miss. Default 4.</summary>
+    public int MaxCandidates { get; set; } = 4;
+
+    /// <summary>The guard that decides whether a candidate may be served; <see langword="null"/> for the built-in rules.</summary>
+    public ISemanticHitVerifier? Verifier { get; set; }
+
+    /// <summary>
+    /// Makes the index of one partition, given the vectors' length; <see langword="null"/> for the built-in index, an
+    /// exact scan while the partition is small and an approximate one when it grows.
+    /// </summary>
+    public Func<int, ISemanticIndex>? IndexFactory { get; set; }
+}
