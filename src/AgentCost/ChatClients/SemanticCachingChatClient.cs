@@ -194,7 +194,7 @@ public sealed class SemanticCachingChatClient : DelegatingChatClient
         var spending = (_runtime ?? AgentCostRuntime.Current).Spending;
         if (hit.MissCostUnits > 0 && spending.IsEnabled)
         {
-            spending.CreditSemanticCacheHit(modelId, hit.MissCostUnits);
+            spending.CreditSemanticCacheHit(modelId, AgentCallContext.CurrentMethod?.DisplayName, hit.MissCostUnits);
         }
 
         return (ChatResponse)JsonSerializer.Deserialize(hit.Value.Span, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(ChatResponse)))!;

@@ -379,11 +379,11 @@ public sealed partial class SpendMonitor
         => CreditHit(SpendRecordKind.CacheHit, "exact", model: null, method, units);
 
     /// <summary>
-    /// A semantic cache hit replaced a call to <paramref name="model"/> whose entry cost <paramref name="units"/> to
-    /// make; attributed like a model call, to the current agent method, tenant and task.
+    /// A semantic cache hit of <paramref name="method"/> replaced a call to <paramref name="model"/> whose entry cost
+    /// <paramref name="units"/> to make; attributed like a model call, to the current tenant and task.
     /// </summary>
-    internal void CreditSemanticCacheHit(string? model, long units)
-        => CreditHit(SpendRecordKind.SemanticCacheHit, "semantic", model, AgentCallContext.CurrentMethod?.DisplayName, units);
+    internal void CreditSemanticCacheHit(string? model, string? method, long units)
+        => CreditHit(SpendRecordKind.SemanticCacheHit, "semantic", model, method, units);
 
     private void CreditHit(SpendRecordKind kind, string cacheKind, string? model, string? method, long units)
     {

@@ -345,6 +345,34 @@ public sealed class SemanticCachingChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_thousand_concurrent_calls_lose_no_entry_and_hit_what_was_stored()
+    {
+        var embedder = new WordEmbedder(4096);
+        using var client = new ChatClientBuilder(_model).UseSemanticCache(embedder, o => o.Threshold = 0.99f).UseAgentCost().Build(_services);
+
+        // 250 questions asked four times each, all at once: a question is answered by the model until one answer is kept.
+        await Parallel.ForAsync(0, 1_000, new ParallelOptions { MaxDegreeOfParallelism = 32 }, async (i, ct) =>
+        {
+            var question = $"question q{i % 250} about topic t{i % 250}";
+            var response = i % 2 == 0
+                ? await client.GetResponseAsync(Ask(question), cancellationToken: ct)
+                : await client.GetStreamingResponseAsync(Ask(question), cancellationToken: ct).ToChatResponseAsync(ct);
+            Assert.StartsWith("answer", response.Text.Trim(), StringComparison.Ordinal);
+        });
+
+        var statistics = client.GetService<SemanticCachingChatClient>()!.Statistics;
+        Assert.Equal(250, statistics.Entries);
+        Assert.Equal(1_000, statistics.Lookups);
+        Assert.Equal(1_000 - _model.Calls, statistics.Hits);
+        for (var q = 0; q < 250; q++)
+        {
+            await client.GetResponseAsync(Ask($"question q{q} about topic t{q}"));
+        }
+
+        Assert.Equal(1_250 - _model.Calls, client.GetService<SemanticCachingChatClient>()!.Statistics.Hits);
+    }
+
+    [Fact]
     public async Task An_entry_expires_after_its_time_to_live_on_the_registered_clock()
     {
         using var client = Build(o => o.TimeToLive = TimeSpan.FromMinutes(5));

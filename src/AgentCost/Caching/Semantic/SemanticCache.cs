@@ -275,7 +275,8 @@ internal sealed partial class SemanticCache : IDisposable
             _bytes += size;
             LinkNewest(entry);
 
-            while (_entries.Count > _maxEntries || _bytes > _maxBytes)
+            // Expired entries at the cold end go too: nothing else reclaims an expired entry that is never looked up.
+            while (_entries.Count > _maxEntries || _bytes > _maxBytes || _oldest!.ExpiresAt <= now)
             {
                 RemoveLocked(_oldest!);
             }

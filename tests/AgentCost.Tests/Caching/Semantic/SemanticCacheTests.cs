@@ -102,6 +102,18 @@ public sealed class SemanticCacheTests
     }
 
     [Fact]
+    public async Task An_expired_entry_that_is_never_looked_up_again_goes_at_the_next_store()
+    {
+        using var cache = Create(o => o.TimeToLive = TimeSpan.FromMinutes(10));
+        await StoreAsync(cache, "tenant-a", "What is the capital of France?", "Paris");
+
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await StoreAsync(cache, "tenant-b", "What is the capital of Spain?", "Madrid");
+
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
     public async Task The_least_recently_used_entry_goes_first_when_the_entries_are_full_not_the_oldest()
     {
         using var cache = Create(o => o.MaxEntries = 2);
