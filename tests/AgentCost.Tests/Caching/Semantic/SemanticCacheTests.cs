@@ -355,6 +355,19 @@ public sealed class SemanticCacheTests
     }
 
     [Fact]
+    public async Task An_index_that_fails_loses_the_entry_not_the_answer_and_is_logged()
+    {
+        using var cache = Create(o => o.IndexFactory = static dimensions => new ExactSemanticIndex(dimensions + 1));
+
+        var miss = await cache.LookupAsync("p", "first question", null, CancellationToken.None);
+
+        Assert.False(cache.Store(miss, Value("A"), 0));
+        Assert.Equal(0, cache.Count);
+        var record = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Id.Id == 5005);
+        Assert.Contains("IndexFactory", record.Exception!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_partition_left_empty_goes_and_its_index_is_disposed()
     {
         var indexes = new List<CountingIndex>();
