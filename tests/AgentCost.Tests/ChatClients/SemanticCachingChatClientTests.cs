@@ -256,10 +256,8 @@ public sealed class SemanticCachingChatClientTests : IDisposable
         miss.Messages.Add(new ChatMessage(ChatRole.Assistant, "tampered"));
         var hit = await client.GetResponseAsync(Ask(Question));
         ((TextContent)hit.Messages[0].Contents[0]).Text = "tampered again";
-        var streamed = new List<ChatResponseUpdate>();
         await foreach (var update in client.GetStreamingResponseAsync(Ask(Question)))
         {
-            streamed.Add(update);
             update.Contents.Clear();
         }
 
