@@ -55,10 +55,13 @@ public sealed class SemanticCachedMethodTests
         Assert.Equal(2, model.Calls);
         var records = await test.RecordsAsync();
         var calls = records.Where(static r => r.Kind == SpendRecordKind.ModelCall).ToList();
-        var hit = Assert.Single(records, static r => r.Kind == SpendRecordKind.CacheHit);
+        var hit = Assert.Single(records, static r => r.Kind == SpendRecordKind.SemanticCacheHit);
         Assert.Equal("Agent.Answer", hit.Method);
         Assert.Equal(calls[0].Cost, hit.Saved);
         Assert.True(hit.Saved > 0);
+        var report = await test.Spending.GetReportAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue);
+        Assert.Equal(hit.Saved, report.SemanticCacheSavings);
+        Assert.Equal(0m, report.ResultCacheSavings);
     }
 
     [Fact]

@@ -100,7 +100,7 @@ internal sealed partial class SemanticMethodCache : IDisposable
                 var cached = JsonSerializer.Deserialize(lookup.Value.Span, typeInfo);
                 if (lookup.MissCostUnits > 0)
                 {
-                    _spending.CreditCacheHit(method.DisplayName, lookup.MissCostUnits);
+                    _spending.CreditSemanticCacheHit(model: null, method.DisplayName, lookup.MissCostUnits);
                 }
 
                 return cached!;
