@@ -85,8 +85,14 @@ public sealed class SemanticCachedMethodTests
         test.Runtime.UseSemanticCache(new WordEmbedder(), new SemanticCacheOptions { Threshold = 0.8f });
         var method = new AgentMethod("Agent", "Sources", ["string"], ["question"]) { SemanticCache = new SemanticCachePolicy(promptArgument: 0) };
 
+        var runs = 0;
         Task<List<string>> Sources(string question) => AgentMethodInvoker.InvokeAsync(
-            method, question, null, static q => Task.FromResult(new List<string> { "a", "b" }), default);
+            method, new ValueTuple<string>(question), null, _ =>
+            {
+                runs++;
+                return Task.FromResult(new List<string> { "a", "b" });
+            },
+            default);
 
         var first = await Sources("sources on budgets");
         first.Add("changed by the caller");
@@ -95,6 +101,8 @@ public sealed class SemanticCachedMethodTests
         var again = await Sources("sources on budgets");
 
         Assert.Equal(["a", "b"], again);
+        Assert.NotSame(hit, again);
+        Assert.Equal(1, runs);
     }
 
     [Fact]
@@ -115,6 +123,27 @@ public sealed class SemanticCachedMethodTests
     }
 
     [Fact]
+    public async Task An_entry_lives_for_the_methods_TtlSeconds_else_the_configured_time_to_live()
+    {
+        using var test = new SpendRuntime();
+        test.Runtime.UseSemanticCache(new WordEmbedder(), new SemanticCacheOptions { Threshold = 0.8f, TimeToLive = TimeSpan.FromMinutes(10) });
+        var runs = 0;
+        var ownTtl = new AgentMethod("Agent", "Short", ["string"], ["question"]) { SemanticCache = new SemanticCachePolicy(promptArgument: 0, ttlSeconds: 60) };
+        var configuredTtl = new AgentMethod("Agent", "Long", ["string"], ["question"]) { SemanticCache = new SemanticCachePolicy(promptArgument: 0) };
+        Task<int> Call(AgentMethod method) => AgentMethodInvoker.InvokeAsync(method, new ValueTuple<string>("what is a budget"), null, _ => Task.FromResult(++runs), default);
+
+        Assert.Equal(1, await Call(ownTtl));
+        Assert.Equal(2, await Call(configuredTtl));
+        test.Time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(1, await Call(ownTtl));
+        test.Time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(3, await Call(ownTtl));
+        Assert.Equal(2, await Call(configuredTtl));
+        test.Time.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(4, await Call(configuredTtl));
+    }
+
+    [Fact]
     public async Task A_threshold_the_runtime_refuses_fails_the_call_naming_the_method()
     {
         using var test = new SpendRuntime();
@@ -122,7 +151,7 @@ public sealed class SemanticCachedMethodTests
         var method = new AgentMethod("Agent", "Strict", ["string"], ["question"]) { SemanticCache = new SemanticCachePolicy(promptArgument: 0, threshold: 1.5) };
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => AgentMethodInvoker.InvokeAsync(
-            method, "q", null, static q => Task.FromResult(q), default));
+            method, new ValueTuple<string>("q"), null, static args => Task.FromResult(args.Item1), default));
 
         Assert.Contains("[SemanticCached(Threshold = 1.5)] on 'Agent.Strict'", error.Message, StringComparison.Ordinal);
     }
