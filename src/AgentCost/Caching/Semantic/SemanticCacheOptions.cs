@@ -23,8 +23,15 @@ public sealed class SemanticCacheOptions
     /// <summary>How many candidates above <see cref="Threshold"/> are given to <see cref="Verifier"/>, most similar first, before a lookup is a miss. Default 4.</summary>
     public int MaxCandidates { get; set; } = 4;
 
-    /// <summary>The guard that decides whether a candidate may be served; <see langword="null"/> for the built-in rules.</summary>
+    /// <summary>
+    /// The guard that decides whether a candidate may be served; <see langword="null"/> for the built-in rules,
+    /// <see cref="SemanticHitRules"/> with <see cref="Rules"/>. Put a <see cref="ModelSemanticHitVerifier"/> here to
+    /// have a model confirm the doubtful candidates the rules accept.
+    /// </summary>
     public ISemanticHitVerifier? Verifier { get; set; }
+
+    /// <summary>The settings of the built-in rules, used when <see cref="Verifier"/> is <see langword="null"/>.</summary>
+    public SemanticHitRulesOptions Rules { get; set; } = new();
 
     /// <summary>
     /// Makes the index of one partition, given the vectors' length; <see langword="null"/> for the built-in index, an
