@@ -43,6 +43,9 @@ internal sealed class PromptFacts
     /// <summary>Objects of direction words: ("from", "checking"), ("to", "savings").</summary>
     public List<(bool IsSource, string Word)> Directions { get; } = [];
 
+    /// <summary>The words in order, in lower case, without quoted strings, numbers, units and negations.</summary>
+    public List<string> Sequence { get; } = [];
+
     /// <summary>Every word in lower case, and the parts of joined words ("node.js" gives "node" and "js" too).</summary>
     public HashSet<string> Words { get; } = new(StringComparer.Ordinal);
 
@@ -165,10 +168,16 @@ internal sealed class PromptFacts
             return;
         }
 
+        // Numbers, units and negations are compared by their own checks; the sequence holds the words around them, so
+        // that "doesn't" for "won't" is no edit.
         if (_lexicon.Negations.Contains(lower) || lower.EndsWith("n't", StringComparison.Ordinal)
             || lower.EndsWith("n’t", StringComparison.Ordinal) || lower.StartsWith("non-", StringComparison.Ordinal))
         {
             Negations++;
+        }
+        else
+        {
+            Sequence.Add(lower);
         }
 
         if (_lexicon.Contrasts.TryGetValue(lower, out var contrast))

@@ -5,9 +5,10 @@ public sealed class SemanticCacheOptions
 {
     /// <summary>
     /// The cosine similarity from which a cached prompt is a candidate answer for a new one, in (0, 1]. Candidates
-    /// above it are still checked by <see cref="Verifier"/>. The default is calibrated on a labelled set of paraphrases
-    /// and hard negatives with the embedded MiniLM embedder (docs/semantic-cache.md); calibrate your own with
-    /// the semantic cache calibrator when you use another embedder.
+    /// above it are still checked by <see cref="Verifier"/>. The default, 0.80, is calibrated with the built-in rules on
+    /// a labelled set of 205 paraphrase pairs and 203 hard negatives with all-MiniLM-L6-v2: precision 1.000 and recall
+    /// 0.69 there (docs/semantic-cache.md, "Measured"). Calibrate your own with the semantic cache calibrator when you
+    /// use another embedder: its similarities are on another scale.
     /// </summary>
     public float Threshold { get; set; } = 0.8f;
 

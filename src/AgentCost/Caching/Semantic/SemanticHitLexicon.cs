@@ -85,6 +85,22 @@ internal sealed class SemanticHitLexicon
     private static readonly string[] Targets = ["to", "into", "onto", "toward", "towards"];
     private static readonly string[] RoleWords = ["from", "to", "into", "onto", "toward", "towards", "than", "vs", "versus", "against", "over"];
 
+    // Words that an edit may change without changing the request: "How do I..." and "How can I...", "Set the lights
+    // to 40%" and "Change the lights to 40%".
+    private static readonly string[] Fillers =
+    [
+        "a", "an", "the", "this", "that", "these", "those", "my", "your", "our", "their", "his", "her", "its", "me", "i",
+        "we", "you", "it", "please", "kindly", "can", "could", "would", "will", "should", "may", "might", "must", "do",
+        "does", "did", "is", "are", "am", "was", "be", "to", "how", "what", "what's", "whats", "which", "where", "when",
+        "why", "who", "set", "change", "make", "get", "show", "give", "tell", "find", "put", "turn", "switch", "update",
+        "help", "know", "see", "list", "just", "now", "currently", "also", "some", "any", "all", "way", "there", "so",
+        "then", "and", "of", "for", "in", "on", "at", "by", "about", "hi", "hello", "hey", "thanks", "thank", "ok",
+        "okay", "really", "quickly", "simply", "exactly", "possible", "want", "need", "like", "ways", "steps",
+    ];
+
+    // Prefixes that negate the word they start: "reachable" and "unreachable", "valid" and "invalid".
+    private static readonly string[] BuiltInNegatingPrefixes = ["un", "in", "im", "il", "ir", "dis", "non", "non-"];
+
     // Skipped between a direction word and its object: "from the kitchen", "to my savings".
     private static readonly string[] Determiners = ["the", "a", "an", "my", "our", "your", "their", "his", "her", "its", "this", "that"];
 
@@ -129,6 +145,8 @@ internal sealed class SemanticHitLexicon
         TargetWords = Targets.ToFrozenSet(StringComparer.Ordinal);
         Roles = RoleWords.ToFrozenSet(StringComparer.Ordinal);
         SkippedBeforeObject = Determiners.ToFrozenSet(StringComparer.Ordinal);
+        EditFillers = Fillers.ToFrozenSet(StringComparer.Ordinal);
+        NegatingPrefixes = BuiltInNegatingPrefixes;
     }
 
     /// <summary>Each form of a contrast word (lower case) and the side of the pair it is on.</summary>
@@ -154,6 +172,10 @@ internal sealed class SemanticHitLexicon
     public FrozenSet<string> Roles { get; }
 
     public FrozenSet<string> SkippedBeforeObject { get; }
+
+    public FrozenSet<string> EditFillers { get; }
+
+    public IReadOnlyList<string> NegatingPrefixes { get; }
 
     private static FrozenSet<string> Merge(string[] builtIn, IList<string>? added)
     {

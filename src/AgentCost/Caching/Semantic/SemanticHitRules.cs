@@ -20,6 +20,11 @@ public sealed class SemanticHitRules : ISemanticHitVerifier
     private static readonly SemanticHitVerdict Entity = SemanticHitVerdict.Reject("entity");
     private static readonly SemanticHitVerdict EntityOrder = SemanticHitVerdict.Reject("entity_order");
 
+    // The longest edit, in words on either side, that makes two otherwise equal prompts different requests, and the
+    // longest run of words whose reordering does.
+    private const int MaxEditLength = 2;
+    private const int MaxSwapLength = 5;
+
     private readonly SemanticHitLexicon _lexicon;
     private readonly bool _numbers;
     private readonly bool _negation;
@@ -72,7 +77,7 @@ public sealed class SemanticHitRules : ISemanticHitVerifier
             return Number;
         }
 
-        if (_negation && a.Negations != b.Negations)
+        if (_negation && (a.Negations != b.Negations || NegatedWord(a, b) || NegatedWord(b, a)))
         {
             return Negation;
         }
@@ -94,6 +99,11 @@ public sealed class SemanticHitRules : ISemanticHitVerifier
             if (!SameDirection(a, b, aNames, bNames))
             {
                 return EntityOrder;
+            }
+
+            if (OneEdit(a.Sequence, b.Sequence) is { } edit)
+            {
+                return edit;
             }
         }
 
@@ -151,6 +161,68 @@ public sealed class SemanticHitRules : ISemanticHitVerifier
         }
 
         return _lexicon.WeakSides[side];
+    }
+
+    // "reachable" on one side and "unreachable" on the other.
+    private bool NegatedWord(PromptFacts facts, PromptFacts other)
+    {
+        foreach (var word in facts.Words)
+        {
+            if (other.Words.Contains(word))
+            {
+                continue;
+            }
+
+            foreach (var prefix in _lexicon.NegatingPrefixes)
+            {
+                if (word.Length - prefix.Length >= 3 && word.StartsWith(prefix, StringComparison.Ordinal)
+                    && other.Words.Contains(word[prefix.Length..]) && !facts.Words.Contains(word[prefix.Length..]))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    // Two prompts worded the same but for one short edit ask different things, whatever the edit: a thing replaced
+    // ("the back door", "the front door"; "in silver", "in black"), a word added ("show cancelled orders"), or two
+    // words swapped ("ice or heat", "heat or ice"). A paraphrase rewords more than that; an edit of filler words only
+    // ("How do I" for "How can I") is no change.
+    private SemanticHitVerdict? OneEdit(List<string> a, List<string> b)
+    {
+        var prefix = 0;
+        while (prefix < a.Count && prefix < b.Count && a[prefix] == b[prefix])
+        {
+            prefix++;
+        }
+
+        var suffix = 0;
+        while (suffix < a.Count - prefix && suffix < b.Count - prefix && a[a.Count - 1 - suffix] == b[b.Count - 1 - suffix])
+        {
+            suffix++;
+        }
+
+        var aEdit = a.GetRange(prefix, a.Count - prefix - suffix);
+        var bEdit = b.GetRange(prefix, b.Count - prefix - suffix);
+        if ((aEdit.Count == 0 && bEdit.Count == 0) || prefix + suffix < 2)
+        {
+            return null;
+        }
+
+        if (aEdit.Count == bEdit.Count && aEdit.Count <= MaxSwapLength && !aEdit.SequenceEqual(bEdit)
+            && aEdit.Order(StringComparer.Ordinal).SequenceEqual(bEdit.Order(StringComparer.Ordinal)))
+        {
+            return EntityOrder;
+        }
+
+        if (aEdit.Count > MaxEditLength || bEdit.Count > MaxEditLength)
+        {
+            return null;
+        }
+
+        return aEdit.TrueForAll(_lexicon.EditFillers.Contains) && bEdit.TrueForAll(_lexicon.EditFillers.Contains) ? null : Entity;
     }
 
     // The names of a prompt: a word capitalised only because it starts a sentence counts when either prompt writes it
