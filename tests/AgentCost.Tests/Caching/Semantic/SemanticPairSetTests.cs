@@ -2,7 +2,7 @@ namespace AgentCost.Tests.Caching.Semantic;
 
 public class SemanticPairSetTests
 {
-    private static readonly IReadOnlyList<SemanticPair> Pairs = SemanticPairSet.Load();
+    private static readonly IReadOnlyList<LabelledPair> Pairs = SemanticPairSet.Load();
 
     [Fact]
     public void Holds_enough_paraphrases_and_hard_negatives_over_enough_domains()
