@@ -46,9 +46,9 @@ public class SemanticGuardMeasurementTests(ITestOutputHelper output)
         var table = new StringBuilder()
             .AppendLine("| threshold | embedder alone: precision | recall | wrong hits | with the guard: precision | recall | wrong hits |")
             .AppendLine("|---|---|---|---|---|---|---|");
-        for (var step = 0; step <= 14; step++)
+        for (var step = 0; step <= 24; step++)
         {
-            var threshold = 0.85f + (step * 0.01f);
+            var threshold = 0.75f + (step * 0.01f);
             var alone = Rate(Scored.Value, threshold, guarded: false);
             var guarded = Rate(Scored.Value, threshold, guarded: true);
             table.AppendLine(CultureInfo.InvariantCulture,
