@@ -18,7 +18,7 @@ namespace AgentCost.Embeddings;
 /// error, so two long texts that begin alike embed alike. The model was trained on sentences and short paragraphs, which
 /// is also where its similarities mean most. An empty string is a valid input.</para>
 /// <para>The work is CPU-bound and done on the calling thread: the returned task is complete when the call returns.
-/// Cancellation is checked before each run of the model.</para>
+/// Cancellation is checked before each run of the model and stops a run under way.</para>
 /// </remarks>
 public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
@@ -68,7 +68,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     /// <summary>Embeds <paramref name="values"/>, one embedding per value, in order.</summary>
     /// <param name="values">The texts; none may be null. Empty strings are allowed.</param>
     /// <param name="options">Per-call options: <see cref="EmbeddingGenerationOptions.Dimensions"/>, if set, must be 384.</param>
-    /// <param name="cancellationToken">Checked before each run of the model.</param>
+    /// <param name="cancellationToken">Checked before each run of the model; stops a run under way.</param>
     /// <returns>The embeddings, unit length, <see cref="Dimensions"/> long, in the order of <paramref name="values"/>.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="values"/> is null.</exception>
     /// <exception cref="ArgumentException">A value is null, or other dimensions are asked for.</exception>
@@ -98,13 +98,27 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         {
             cancellationToken.ThrowIfCancellationRequested();
             var batch = texts.Length <= _maxBatchSize ? texts : texts[start..Math.Min(start + _maxBatchSize, texts.Length)];
-            foreach (var vector in _encoder.Encode(batch, cancellationToken))
+            foreach (var vector in Encode(batch, cancellationToken))
             {
                 embeddings.Add(new Embedding<float>(vector) { ModelId = ModelId });
             }
         }
 
         return Task.FromResult(embeddings);
+    }
+
+    private float[][] Encode(string[] batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return _encoder.Encode(batch, cancellationToken);
+        }
+        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            // The encoder stops a run the token cancels through ONNX Runtime's terminate flag, which fails the run;
+            // the caller asked for a cancellation and gets one. The session stays usable.
+            throw new OperationCanceledException("The embedding was cancelled.", ex, cancellationToken);
+        }
     }
 
     /// <summary>

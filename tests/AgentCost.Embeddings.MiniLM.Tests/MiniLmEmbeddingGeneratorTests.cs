@@ -152,6 +152,22 @@ public sealed class MiniLmEmbeddingGeneratorTests(MiniLmFixture fixture) : IClas
     }
 
     [Fact]
+    public async Task A_call_cancelled_while_it_runs_stops_and_the_generator_still_works()
+    {
+        using var oneByOne = new MiniLmEmbeddingGenerator(new MiniLmEmbeddingGeneratorOptions { MaxBatchSize = 1, IntraOpThreads = 1 });
+        var texts = Enumerable.Range(0, 2_000).Select(i => $"Question number {i} about the quarterly report.").ToArray();
+        using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
+
+        // Two thousand runs of the model take seconds; the token fires during one of the first.
+        var started = TimeProvider.System.GetTimestamp();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => oneByOne.GenerateAsync(texts, cancellationToken: cancellation.Token));
+
+        Assert.True(TimeProvider.System.GetElapsedTime(started) < TimeSpan.FromSeconds(5));
+        var after = await oneByOne.GenerateVectorAsync(Sentences[0]);
+        AssertClose((await _generator.GenerateAsync([Sentences[0]]))[0].Vector, after);
+    }
+
+    [Fact]
     public async Task Null_input_is_refused_with_a_clear_error()
     {
         await Assert.ThrowsAsync<ArgumentNullException>("values", () => _generator.GenerateAsync(null!));

@@ -73,7 +73,7 @@ internal sealed class AgentCostMetrics : IDisposable
         CacheSavings = meter.CreateCounter<double>(
             "agentcost.cache.savings",
             unit: "USD",
-            description: "What [Cached] hits saved: the model spend of the miss that produced each entry, tagged with agentcost.method.");
+            description: "What cache hits saved: the model spend of the miss that produced each entry, tagged with kind (exact for [Cached], semantic for the semantic cache) and agentcost.method.");
     }
 
     /// <summary>
@@ -107,7 +107,7 @@ internal sealed class AgentCostMetrics : IDisposable
     /// <summary><c>agentcost.spend.alerts</c>, tags <c>agentcost.budget</c> and <c>agentcost.threshold</c>.</summary>
     public Counter<long> SpendAlerts { get; }
 
-    /// <summary><c>agentcost.cache.savings</c> (USD), tag <c>agentcost.method</c>.</summary>
+    /// <summary><c>agentcost.cache.savings</c> (USD), tags <c>kind</c> (<c>exact</c>, <c>semantic</c>) and <c>agentcost.method</c>.</summary>
     public Counter<double> CacheSavings { get; }
 
     /// <summary>

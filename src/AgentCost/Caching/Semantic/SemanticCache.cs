@@ -249,32 +249,54 @@ internal sealed partial class SemanticCache : IDisposable
                 RemoveLocked(old);
             }
 
-            if (!_partitions.TryGetValue(miss.Partition, out var partition))
+            var entry = new Entry(++_nextId, miss.Prompt, value, Math.Max(0, missCostUnits), now + _ttlTicks, size);
+            if (!TryAddToIndexLocked(miss.Partition, entry, vector))
             {
-                partition = new Partition(miss.Partition, _indexFactory(_dimensions));
-                if (partition.Index.Dimensions != _dimensions)
-                {
-                    partition.Index.Dispose();
-                    throw new InvalidOperationException(
-                        $"SemanticCacheOptions.IndexFactory made an index of {partition.Index.Dimensions} dimensions when asked for {_dimensions}.");
-                }
-
-                _partitions.Add(miss.Partition, partition);
+                return false;
             }
 
-            var entry = new Entry(++_nextId, partition, miss.Prompt, value, Math.Max(0, missCostUnits), now + _ttlTicks, size);
-            partition.ByPrompt.Add(entry.Prompt, entry);
-            partition.Index.Add(entry.Id, vector);
+            entry.Partition.ByPrompt.Add(entry.Prompt, entry);
             _entries.Add(entry.Id, entry);
             _bytes += size;
             LinkNewest(entry);
 
-            while (_entries.Count > _maxEntries || _bytes > _maxBytes)
+            // Expired entries at the cold end go too: nothing else reclaims an expired entry that is never looked up.
+            while (_entries.Count > _maxEntries || _bytes > _maxBytes || _oldest!.ExpiresAt <= now)
             {
                 RemoveLocked(_oldest!);
             }
 
             return true;
+        }
+    }
+
+    // The index is the user's code (SemanticCacheOptions.IndexFactory): a failing one loses the entry, never the answer.
+    private bool TryAddToIndexLocked(string key, Entry entry, float[] vector)
+    {
+        try
+        {
+            if (!_partitions.TryGetValue(key, out var partition))
+            {
+                var index = _indexFactory(_dimensions);
+                if (index.Dimensions != _dimensions)
+                {
+                    index.Dispose();
+                    throw new InvalidOperationException(
+                        $"SemanticCacheOptions.IndexFactory made an index of {index.Dimensions} dimensions when asked for {_dimensions}.");
+                }
+
+                partition = new Partition(key, index);
+                _partitions.Add(key, partition);
+            }
+
+            partition.Index.Add(entry.Id, vector);
+            entry.Partition = partition;
+            return true;
+        }
+        catch (Exception exception)
+        {
+            Log.IndexFailed(_logger, exception);
+            return false;
         }
     }
 
@@ -507,11 +529,12 @@ internal sealed partial class SemanticCache : IDisposable
         public bool IsDetached;
     }
 
-    private sealed class Entry(long id, Partition partition, string prompt, byte[] value, long missCostUnits, long expiresAt, long size)
+    private sealed class Entry(long id, string prompt, byte[] value, long missCostUnits, long expiresAt, long size)
     {
         public long Id { get; } = id;
 
-        public Partition Partition { get; } = partition;
+        // Set once, when its vector is in the partition's index.
+        public Partition Partition { get; set; } = null!;
 
         public string Prompt { get; } = prompt;
 
@@ -547,5 +570,9 @@ internal sealed partial class SemanticCache : IDisposable
         [LoggerMessage(EventId = 5004, Level = LogLevel.Warning,
             Message = "The semantic cache's verifier failed; the candidate is rejected.")]
         public static partial void VerifierFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 5005, Level = LogLevel.Error,
+            Message = "The semantic cache's index failed; the answer is returned but not cached.")]
+        public static partial void IndexFailed(ILogger logger, Exception exception);
     }
 }

@@ -102,6 +102,18 @@ public sealed class SemanticCacheTests
     }
 
     [Fact]
+    public async Task An_expired_entry_that_is_never_looked_up_again_goes_at_the_next_store()
+    {
+        using var cache = Create(o => o.TimeToLive = TimeSpan.FromMinutes(10));
+        await StoreAsync(cache, "tenant-a", "What is the capital of France?", "Paris");
+
+        _time.Advance(TimeSpan.FromMinutes(10));
+        await StoreAsync(cache, "tenant-b", "What is the capital of Spain?", "Madrid");
+
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
     public async Task The_least_recently_used_entry_goes_first_when_the_entries_are_full_not_the_oldest()
     {
         using var cache = Create(o => o.MaxEntries = 2);
@@ -340,6 +352,19 @@ public sealed class SemanticCacheTests
         Assert.All(indexes, i => Assert.Equal(_embedder.Dimensions, i.Dimensions));
         Assert.Equal(2, indexes[0].Count);
         Assert.Equal(2, indexes[0].Searches);
+    }
+
+    [Fact]
+    public async Task An_index_that_fails_loses_the_entry_not_the_answer_and_is_logged()
+    {
+        using var cache = Create(o => o.IndexFactory = static dimensions => new ExactSemanticIndex(dimensions + 1));
+
+        var miss = await cache.LookupAsync("p", "first question", null, CancellationToken.None);
+
+        Assert.False(cache.Store(miss, Value("A"), 0));
+        Assert.Equal(0, cache.Count);
+        var record = Assert.Single(_logger.Collector.GetSnapshot(), r => r.Id.Id == 5005);
+        Assert.Contains("IndexFactory", record.Exception!.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -65,6 +65,11 @@ internal sealed class WordEmbedder(int dimensions = 256) : IEmbeddingGenerator<s
             hash = (hash ^ c) * 16777619u;
         }
 
-        return hash;
+        // FNV's low bits barely mix for words that differ in one letter; a finaliser spreads them over the dimensions.
+        hash ^= hash >> 16;
+        hash *= 0x85ebca6bu;
+        hash ^= hash >> 13;
+        hash *= 0xc2b2ae35u;
+        return hash ^ (hash >> 16);
     }
 }
