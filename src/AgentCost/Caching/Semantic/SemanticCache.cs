@@ -73,7 +73,7 @@ internal sealed partial class SemanticCache : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         _embedder = embedder;
-        _verifier = options.Verifier ?? CreateDefaultVerifier();
+        _verifier = options.Verifier ?? new SemanticHitRules(options.Rules);
         _indexFactory = options.IndexFactory ?? CreateDefaultIndex;
         _time = timeProvider ?? TimeProvider.System;
         _metrics = metrics;
@@ -140,12 +140,6 @@ internal sealed partial class SemanticCache : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxCandidates, "SemanticCacheOptions.MaxCandidates must be at least 1.");
         }
     }
-
-    /// <summary>
-    /// The guard used when <see cref="SemanticCacheOptions.Verifier"/> is not set. It accepts every candidate until the
-    /// built-in rules (numbers, negation, entities, direction, contrast words) replace it here.
-    /// </summary>
-    internal static ISemanticHitVerifier CreateDefaultVerifier() => AcceptingVerifier.Instance;
 
     /// <summary>The index used when <see cref="SemanticCacheOptions.IndexFactory"/> is not set.</summary>
     internal static ISemanticIndex CreateDefaultIndex(int dimensions) => new ExactSemanticIndex(dimensions);
@@ -578,14 +572,6 @@ internal sealed partial class SemanticCache : IDisposable
         public Entry? Older;
 
         public bool IsLinked;
-    }
-
-    private sealed class AcceptingVerifier : ISemanticHitVerifier
-    {
-        public static readonly AcceptingVerifier Instance = new();
-
-        public ValueTask<SemanticHitVerdict> VerifyAsync(SemanticHitCandidate candidate, CancellationToken cancellationToken)
-            => ValueTask.FromResult(SemanticHitVerdict.Accept);
     }
 
     private static partial class Log
