@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using AgentCost;
+using AgentCost.Embeddings;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -11,9 +12,13 @@ using ResearchAgent;
 // local and the model is OfflineModel, a deterministic stand-in for a chat model that calls tools, so the sample needs
 // no network or API key. The search tool is [AgentTool] + [Cached]: a topic the model searched before is served from
 // the cache, even though the model, not this code, makes the call. Each question is routed ([RouteModel]) to the
-// cheapest tier of models its difficulty needs; the tiers are in appsettings.json (AgentCost:Routing).
+// cheapest tier of models its difficulty needs; the tiers are in appsettings.json (AgentCost:Routing). A question asked
+// again in other words is answered from the semantic cache ([SemanticCached]), with the embedder running locally.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+// The embedded all-MiniLM-L6-v2 embedder (offline, on this machine) for [SemanticCached]; any other
+// IEmbeddingGenerator<string, Embedding<float>> (OpenAI, Ollama) registered here plugs in the same way.
+builder.Services.AddMiniLmEmbeddingGenerator();
 builder.Services.AddAgentCost();
 builder.Services.AddSingleton<DocumentLibrary>();
 builder.Services.AddSingleton<ResearchTools>();
@@ -42,6 +47,10 @@ string[] questions =
     "How does a result cache differ from a token budget?",
     "Explain step by step how a token budget and a final-answer reserve stop a runaway loop.",
     "Analyse the trade-offs of a stampede guard, then design and evaluate a plan that combines a result cache with a token budget.",
+    // The first question in other words: answered from the semantic cache.
+    "In what way does a result cache save an agent money?",
+    // Close to the second question but asking the opposite: the semantic cache's guard sees the negation, and it runs.
+    "What does a token budget not protect against?",
 ];
 
 var runStarted = DateTimeOffset.UtcNow;
@@ -52,10 +61,19 @@ foreach (var question in questions)
 
     // AnswerAsync is [RouteModel] and [AgentTask]: the interceptor runs it as a task (cost per successful task) inside
     // a route decided by the question, and the spend report charges its calls to it.
+    var runsBefore = researcher.AnswerRuns;
     var answer = await researcher.AnswerAsync(question);
-    var route = router.Log.Records[^1];
     Console.WriteLine($"A: {answer}");
-    Console.WriteLine($"   routed to {route.Tier} ({route.Model}): {route.Decision.Reason}, score {route.Decision.Score:0.00}");
+    if (researcher.AnswerRuns == runsBefore)
+    {
+        Console.WriteLine("   served from the semantic cache: a question asked before in other words; the agent did not run");
+    }
+    else
+    {
+        var route = router.Log.Records[^1];
+        Console.WriteLine($"   routed to {route.Tier} ({route.Model}): {route.Decision.Reason}, score {route.Decision.Score:0.00}");
+    }
+
     Console.WriteLine();
 }
 

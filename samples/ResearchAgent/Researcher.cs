@@ -15,18 +15,26 @@ public sealed class Researcher(ResearchTools tools, IChatClient model)
     private readonly IChatClient _agent = new ChatClientBuilder(model).UseFunctionInvocation().Build();
     private readonly ChatOptions _options = new() { Tools = [.. ResearchToolsAgentTools.Create(tools)] };
     private int _toolCalls;
+    private int _answerRuns;
 
     /// <summary>Tool calls the model asked for, served from the cache or not.</summary>
     public int ToolCalls => Volatile.Read(ref _toolCalls);
 
+    /// <summary>Questions the agent worked on: those the semantic cache did not answer.</summary>
+    public int AnswerRuns => Volatile.Read(ref _answerRuns);
+
     /// <summary>
     /// Answers a question as one task. <c>[RouteModel]</c>: the generated interceptor opens a route with the question, and
     /// every round trip of the tool loop goes to the tier its difficulty needs (at most <c>complex</c>).
+    /// <c>[SemanticCached]</c>: a question asked before in other words is answered from the semantic cache without
+    /// running the agent at all; one that only looks alike (a negation, another number, the places swapped) runs.
     /// </summary>
+    [SemanticCached]
     [RouteModel(MaxTier = "complex")]
     [AgentTask("answer-question")]
     public async Task<string> AnswerAsync(string question, CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref _answerRuns);
         var messages = new List<ChatMessage>
         {
             new(ChatRole.System, "Search the library for each topic of the question, then answer in one or two sentences using only what you found."),

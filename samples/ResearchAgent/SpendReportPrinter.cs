@@ -37,7 +37,8 @@ public static class SpendReportPrinter
         output.WriteLine($"Cache savings: {resultCache}; the provider's prompt cache saved {Money(report.PromptCacheSavings)}.");
         if (report.SemanticCacheHits > 0)
         {
-            output.WriteLine($"Semantic cache: {report.SemanticCacheHits} hits answered close questions without a model call, saving {Money(report.SemanticCacheSavings)}.");
+            var hits = report.SemanticCacheHits == 1 ? "1 hit answered a question asked before in other words" : $"{report.SemanticCacheHits} hits answered questions asked before in other words";
+            output.WriteLine($"Semantic cache: {hits} without a model call, saving {Money(report.SemanticCacheSavings)} (what their first asking cost).");
         }
     }
 
