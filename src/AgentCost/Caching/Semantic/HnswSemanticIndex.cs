@@ -30,7 +30,7 @@ public sealed class HnswSemanticIndex : ISemanticIndex
     public const int DefaultConstructionBreadth = 128;
 
     /// <summary>The default breadth of a lookup (ef): how many candidates are kept while the graph is walked.</summary>
-    public const int DefaultSearchBreadth = 96;
+    public const int DefaultSearchBreadth = 192;
 
     private const int PageShift = 10;
     private const int PageRows = 1 << PageShift;

@@ -149,6 +149,26 @@ public sealed class SemanticIndexContractTests
 
     [Theory]
     [MemberData(nameof(Indexes))]
+    public void A_lookup_allocates_nothing_once_its_thread_has_searched(string kind)
+    {
+        using var index = Create(kind);
+        var vectors = new SemanticIndexTestVectors(Dimensions, seed: 9);
+        Fill(index, vectors, 200);
+        var query = vectors.Prompt();
+        var matches = new SemanticMatch[4];
+        index.Search(query, matches);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            index.Search(query, matches);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Theory]
+    [MemberData(nameof(Indexes))]
     public void Adding_an_id_twice_keeps_one_entry(string kind)
     {
         using var index = Create(kind);
