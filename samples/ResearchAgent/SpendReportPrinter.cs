@@ -35,6 +35,10 @@ public static class SpendReportPrinter
             ? $"[Cached] hits saved {Money(report.ResultCacheSavings)} of model spend ({report.CacheHits} hits replaced model calls)"
             : "no [Cached] hit replaced a model call (the cached methods of this run call no model: their hits save tool time, not model spend)";
         output.WriteLine($"Cache savings: {resultCache}; the provider's prompt cache saved {Money(report.PromptCacheSavings)}.");
+        if (report.SemanticCacheHits > 0)
+        {
+            output.WriteLine($"Semantic cache: {report.SemanticCacheHits} hits answered close questions without a model call, saving {Money(report.SemanticCacheSavings)}.");
+        }
     }
 
     private static string Row(string model, string method, long calls, SpendTokens tokens, decimal cost)

@@ -32,11 +32,13 @@ public sealed class SqliteLedgerTests
         };
         var hit = new SpendRecord { Timestamp = s_noon.AddHours(1), Kind = SpendRecordKind.CacheHit, Method = "Agent.Search", Saved = 0.01m };
         var unpriced = new SpendRecord { Timestamp = s_noon.AddHours(2), Model = "llama3", IsUnpriced = true };
+        var semanticHit = new SpendRecord { Timestamp = s_noon.AddHours(2.5), Kind = SpendRecordKind.SemanticCacheHit, Model = "gpt-4o", Tenant = "acme", Saved = 0.02m };
         var task = new TaskRecord(Guid.NewGuid(), "answer", "acme", s_noon, s_noon.AddMinutes(1), true, 0.25m, 7);
 
         await ledger.AppendAsync(call);
         await ledger.AppendAsync(hit);
         await ledger.AppendAsync(unpriced);
+        await ledger.AppendAsync(semanticHit);
         await ledger.AppendTaskAsync(task);
 
         var rows = new List<SpendRecord>();
@@ -45,7 +47,7 @@ public sealed class SqliteLedgerTests
             rows.Add(row);
         }
 
-        Assert.Equal([call, hit, unpriced], rows);
+        Assert.Equal([call, hit, unpriced, semanticHit], rows);
         var tasks = new List<TaskRecord>();
         await foreach (var row in ledger.ReadTasksAsync(s_noon, s_noon.AddDays(1)))
         {

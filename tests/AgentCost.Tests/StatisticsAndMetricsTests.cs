@@ -68,7 +68,7 @@ public class StatisticsAndMetricsTests
     }
 
     [Fact]
-    public void Requests_counter_is_tagged_with_result_and_method()
+    public void Requests_counter_is_tagged_with_kind_result_and_method()
     {
         var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using var _ = services;
@@ -91,7 +91,8 @@ public class StatisticsAndMetricsTests
         Assert.Equal(1, measurements.Count(m => Equals(m.Tags["result"], "miss") && Equals(m.Tags["agentcost.method"], "Sample.Tools.Search")));
 
         // No argument or result ever reaches a tag.
-        Assert.All(measurements, m => Assert.Equal(["agentcost.method", "result"], m.Tags.Keys.Order(StringComparer.Ordinal)));
+        Assert.All(measurements, m => Assert.Equal(["agentcost.method", "kind", "result"], m.Tags.Keys.Order(StringComparer.Ordinal)));
+        Assert.All(measurements, m => Assert.Equal("exact", m.Tags["kind"]));
         Assert.Equal("{request}", collector.Instrument!.Unit);
     }
 

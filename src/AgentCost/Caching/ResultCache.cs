@@ -183,6 +183,7 @@ public sealed class ResultCache
         {
             _metrics.CacheRequests.Add(
                 1,
+                new KeyValuePair<string, object?>("kind", "exact"),
                 new KeyValuePair<string, object?>("result", ran ? "miss" : "hit"),
                 new KeyValuePair<string, object?>("agentcost.method", entry.Method.DisplayName));
         }

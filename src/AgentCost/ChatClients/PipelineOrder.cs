@@ -21,10 +21,20 @@ internal static class PipelineOrder
             .UseAgentCost()
         """;
 
-    /// <summary>The budget layer must see each round trip of a tool loop, and each routed attempt at its own model.</summary>
+    /// <summary>
+    /// The budget layer must see each round trip of a tool loop, and each routed attempt at its own model; and no
+    /// semantic cache may sit inside it, where each hit would be reserved and charged as a model call.
+    /// </summary>
     public static void CheckBudgetLayer(IChatClient inner)
     {
         ThrowIfToolLoopInside(inner, "UseAgentCost()", "it would see a whole tool loop as one call: it could not clamp or refuse its round trips, and would charge and record them as one");
+        if (inner.GetService<SemanticCachingChatClient>() is not null)
+        {
+            throw new InvalidOperationException(
+                "UseAgentCost() was added before UseSemanticCache(), so the SemanticCachingChatClient sits inside the budget layer: "
+                + "every hit would be reserved and charged as a model call, and what it saved would not be credited. "
+                + Normalize(SemanticCacheOrder));
+        }
         if (inner.GetService<ModelRoutingChatClient>() is not null)
         {
             throw new InvalidOperationException(
@@ -33,6 +43,16 @@ internal static class PipelineOrder
                 + Normalize(RightOrder));
         }
     }
+
+    private const string SemanticCacheOrder = """
+        Add the semantic cache outside the budget layer (and inside the tool loop, so that each round trip is looked up):
+            new ChatClientBuilder(providerClient)
+            .UseFunctionInvocation()
+            .UseSemanticCache()
+            .UseAgentCostRouting()
+            .UseAgentCost()
+            .Build(services);
+        """;
 
     /// <summary>The routing layer must route each round trip of a tool loop, so that a fallback repeats one round trip, never the tools.</summary>
     public static void CheckRoutingLayer(IChatClient inner)

@@ -2,7 +2,7 @@ namespace AgentCost;
 
 /// <summary>
 /// Sums the cost of the model calls settled in an asynchronous flow: the result cache opens one while a miss runs a
-/// <c>[Cached]</c> method, to learn what a later hit saves. Captures nest: a call charges every enclosing one.
+/// <c>[Cached]</c> method, and the semantic cache while a miss goes to the model, to learn what a later hit saves. Captures nest: a call charges every enclosing one.
 /// </summary>
 internal sealed class SpendCapture
 {
@@ -23,6 +23,13 @@ internal sealed class SpendCapture
         var capture = new SpendCapture(previous);
         s_current.Value = capture;
         return capture;
+    }
+
+    /// <summary>Makes <paramref name="capture"/> current again on a flow that left it: the next read of a stream.</summary>
+    public static void Resume(SpendCapture capture, out SpendCapture? previous)
+    {
+        previous = s_current.Value;
+        s_current.Value = capture;
     }
 
     public static void End(SpendCapture capture, SpendCapture? previous)

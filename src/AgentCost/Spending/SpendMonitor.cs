@@ -376,17 +376,31 @@ public sealed partial class SpendMonitor
 
     /// <summary>A <c>[Cached]</c> hit of <paramref name="method"/> replaced model calls that cost <paramref name="units"/> on the miss.</summary>
     internal void CreditCacheHit(string method, long units)
+        => CreditHit(SpendRecordKind.CacheHit, "exact", model: null, method, units);
+
+    /// <summary>
+    /// A semantic cache hit of <paramref name="method"/> replaced a call to <paramref name="model"/> whose entry cost
+    /// <paramref name="units"/> to make; attributed like a model call, to the current tenant and task.
+    /// </summary>
+    internal void CreditSemanticCacheHit(string? model, string? method, long units)
+        => CreditHit(SpendRecordKind.SemanticCacheHit, "semantic", model, method, units);
+
+    private void CreditHit(SpendRecordKind kind, string cacheKind, string? model, string? method, long units)
     {
         var saved = Money.ToDollars(units);
         if (_metrics.CacheSavings.Enabled)
         {
-            _metrics.CacheSavings.Add((double)saved, new KeyValuePair<string, object?>("agentcost.method", method));
+            _metrics.CacheSavings.Add(
+                (double)saved,
+                new KeyValuePair<string, object?>("kind", cacheKind),
+                new KeyValuePair<string, object?>("agentcost.method", method));
         }
 
         var record = new SpendRecord
         {
             Timestamp = TimeProvider.GetUtcNow(),
-            Kind = SpendRecordKind.CacheHit,
+            Kind = kind,
+            Model = model,
             Method = method,
             Tenant = AgentCostContext.Current?.Tenant,
             Task = AgentTask.Current?.Name,

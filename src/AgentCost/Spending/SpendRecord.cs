@@ -8,6 +8,12 @@ public enum SpendRecordKind
 
     /// <summary>A <c>[Cached]</c> hit that replaced model calls: <see cref="SpendRecord.Saved"/> is what they cost on the miss.</summary>
     CacheHit,
+
+    /// <summary>
+    /// A semantic cache hit that replaced a model call: <see cref="SpendRecord.Saved"/> is what the call that made the
+    /// entry cost.
+    /// </summary>
+    SemanticCacheHit,
 }
 
 /// <summary>One row of the spend ledger.</summary>

@@ -70,6 +70,15 @@ public sealed class SpendReport
     /// <summary><c>[Cached]</c> hits that saved model calls.</summary>
     public long CacheHits { get; internal set; }
 
+    /// <summary>
+    /// What semantic cache hits saved: for each hit, what the model call that made the served entry cost. Kept apart
+    /// from <see cref="ResultCacheSavings"/>, since a semantic hit answers a question that was only close to the cached one.
+    /// </summary>
+    public decimal SemanticCacheSavings { get; internal set; }
+
+    /// <summary>Semantic cache hits that replaced model calls.</summary>
+    public long SemanticCacheHits { get; internal set; }
+
     /// <summary>By model, dearest first.</summary>
     public IReadOnlyList<SpendLine> ByModel { get; internal set; } = [];
 
@@ -101,6 +110,9 @@ public sealed class SpendReport
         report.PromptCacheSavings = calls.Sum(static r => r.Saved);
         report.ResultCacheSavings = hits.Sum(static r => r.Saved);
         report.CacheHits = hits.Count;
+        var semanticHits = records.Where(static r => r.Kind == SpendRecordKind.SemanticCacheHit).ToList();
+        report.SemanticCacheSavings = semanticHits.Sum(static r => r.Saved);
+        report.SemanticCacheHits = semanticHits.Count;
         report.ByModel = Lines(calls, static r => (r.Model, null, null, null));
         report.ByMethod = Lines(calls, static r => (null, r.Method, null, null));
         report.ByModelAndMethod = Lines(calls, static r => (r.Model, r.Method, null, null));

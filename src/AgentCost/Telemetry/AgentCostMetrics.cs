@@ -28,7 +28,12 @@ internal sealed class AgentCostMetrics : IDisposable
         CacheRequests = meter.CreateCounter<long>(
             "agentcost.cache.requests",
             unit: "{request}",
-            description: "Calls to cached methods, tagged with result (hit or miss) and method.");
+            description: "Cache lookups, tagged with kind (exact for [Cached], semantic for the semantic cache), result (hit, miss, or rejected when the semantic cache's guard refused every candidate) and method.");
+        CacheSimilarity = meter.CreateHistogram<double>(
+            "agentcost.cache.similarity",
+            unit: "1",
+            description: "The cosine similarity of the nearest cached prompt at each semantic cache lookup that found one, tagged with kind.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.92, 0.94, 0.96, 0.97, 0.98, 0.99, 1] });
 
         // Modelled on OpenTelemetry's gen_ai.client.token.usage, with its advised buckets, but under AgentCost's own
         // name so that it never doubles the instrument Microsoft.Extensions.AI's UseOpenTelemetry() records.
@@ -68,7 +73,7 @@ internal sealed class AgentCostMetrics : IDisposable
         CacheSavings = meter.CreateCounter<double>(
             "agentcost.cache.savings",
             unit: "USD",
-            description: "What [Cached] hits saved: the model spend of the miss that produced each entry, tagged with agentcost.method.");
+            description: "What cache hits saved: the model spend of the miss that produced each entry, tagged with kind (exact for [Cached], semantic for the semantic cache) and agentcost.method.");
     }
 
     /// <summary>
@@ -81,8 +86,14 @@ internal sealed class AgentCostMetrics : IDisposable
     /// <summary><c>agentcost.budget.exhausted</c>, tag <c>agentcost.budget</c> (the budget that refused).</summary>
     public Counter<long> BudgetExhausted { get; }
 
-    /// <summary><c>agentcost.cache.requests</c>, tags <c>result</c> (<c>hit</c>, <c>miss</c>) and <c>agentcost.method</c>.</summary>
+    /// <summary>
+    /// <c>agentcost.cache.requests</c>, tags <c>kind</c> (<c>exact</c>, <c>semantic</c>), <c>result</c> (<c>hit</c>,
+    /// <c>miss</c>, <c>rejected</c>) and <c>agentcost.method</c>.
+    /// </summary>
     public Counter<long> CacheRequests { get; }
+
+    /// <summary><c>agentcost.cache.similarity</c>, the best candidate's similarity per semantic lookup, tag <c>kind</c>.</summary>
+    public Histogram<double> CacheSimilarity { get; }
 
     /// <summary><c>agentcost.cost</c> (USD), tags <c>gen_ai.request.model</c>, <c>agentcost.method</c>, <c>agentcost.tenant</c>.</summary>
     public Counter<double> Cost { get; }
@@ -96,7 +107,7 @@ internal sealed class AgentCostMetrics : IDisposable
     /// <summary><c>agentcost.spend.alerts</c>, tags <c>agentcost.budget</c> and <c>agentcost.threshold</c>.</summary>
     public Counter<long> SpendAlerts { get; }
 
-    /// <summary><c>agentcost.cache.savings</c> (USD), tag <c>agentcost.method</c>.</summary>
+    /// <summary><c>agentcost.cache.savings</c> (USD), tags <c>kind</c> (<c>exact</c>, <c>semantic</c>) and <c>agentcost.method</c>.</summary>
     public Counter<double> CacheSavings { get; }
 
     /// <summary>
