@@ -15,6 +15,15 @@ public sealed class SemanticIndexFactoryTests
     }
 
     [Fact]
+    public void The_cache_gives_each_partition_the_adaptive_index_when_no_factory_is_set()
+    {
+        using var index = SemanticCache.CreateDefaultIndex(384);
+
+        Assert.IsType<AdaptiveSemanticIndex>(index);
+        Assert.Equal(384, index.Dimensions);
+    }
+
+    [Fact]
     public void The_options_factory_makes_the_index_and_is_given_the_dimensions()
     {
         var made = new List<CountingIndex>();
