@@ -104,6 +104,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "[Prompt] marks the parameter whose argument [RouteModel] classifies to choose a model tier. On a method without [RouteModel] nothing reads it: no route is opened and every model call the method makes goes to the model it names. The method was probably meant to be routed.");
 
+    public static readonly DiagnosticDescriptor InvalidSemanticCachedMethod = Create(
+        RuleIds.InvalidSemanticCachedMethod,
+        "[SemanticCached] method cannot be semantically cached",
+        "[SemanticCached] method '{0}' is not cached: {1}",
+        UsageCategory,
+        DiagnosticSeverity.Error,
+        "[SemanticCached] compares one string prompt parameter by embedding and every other parameter exactly. A method with no prompt parameter, an ambiguous one, one that is not a string, that is also [Cached], that returns no result, or with a negative TtlSeconds or a Threshold outside (0, 1] is not intercepted, and runs uncached on every call.");
+
     private static DiagnosticDescriptor Create(
         string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description, params string[] customTags)
         => new(id, title, messageFormat, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md", customTags);

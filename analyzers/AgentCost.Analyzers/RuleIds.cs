@@ -32,4 +32,7 @@ public static class RuleIds
 
     /// <summary><c>[Prompt]</c> on a parameter of a method that has no <c>[RouteModel]</c>.</summary>
     public const string PromptWithoutRouteModel = "COST010";
+
+    /// <summary><c>[SemanticCached]</c> on a method the semantic cache cannot serve: no text prompt, also <c>[Cached]</c>, no result, or an invalid setting.</summary>
+    public const string InvalidSemanticCachedMethod = "COST011";
 }

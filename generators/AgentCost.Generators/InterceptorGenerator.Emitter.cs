@@ -142,20 +142,49 @@ public sealed partial class InterceptorGenerator
                 // The prompt's position in the packed arguments, where an instance method's receiver comes first.
                 if (route.PromptParameter >= 0)
                 {
-                    arguments.Add($"promptArgument: {route.PromptParameter + (method.Kind == CallKind.Instance ? 1 : 0)}");
+                    arguments.Add($"promptArgument: {PackedPosition(method, route.PromptParameter)}");
                 }
 
                 policies.Add($"route: new {RuntimeTypes.RoutePolicy}({string.Join(", ", arguments)})");
             }
 
-            writer.WriteLine(StringArray(method.Parameters.Select(p => p.Name)) + (policies.Count == 0 ? ");" : ","));
+            // The semantic cache is an init property: the constructor's parameter list is shipped API.
+            var end = method.SemanticCache is { } semantic
+                ? $") {{ SemanticCache = new {RuntimeTypes.SemanticCachePolicy}({SemanticCacheArguments(method, semantic)}) }};"
+                : ");";
+            writer.WriteLine(StringArray(method.Parameters.Select(p => p.Name)) + (policies.Count == 0 ? end : ","));
             for (var i = 0; i < policies.Count; i++)
             {
-                writer.WriteLine(policies[i] + (i == policies.Count - 1 ? ");" : ","));
+                writer.WriteLine(policies[i] + (i == policies.Count - 1 ? end : ","));
             }
 
             writer.Unindent();
         }
+
+        private static string SemanticCacheArguments(InterceptedMethod method, SemanticCacheSettings semantic)
+        {
+            // The prompt's position in the packed arguments, as for a route.
+            var arguments = new List<string> { $"promptArgument: {PackedPosition(method, semantic.PromptParameter)}" };
+            if (semantic.TtlSeconds != 0)
+            {
+                arguments.Add($"ttlSeconds: {semantic.TtlSeconds}");
+            }
+
+            if (semantic.Version != 0)
+            {
+                arguments.Add($"version: {semantic.Version}");
+            }
+
+            if (semantic.Threshold != 0)
+            {
+                arguments.Add("threshold: " + semantic.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture) + "d");
+            }
+
+            return string.Join(", ", arguments);
+        }
+
+        // Where a parameter's argument is in the packed tuple, in which an instance method's receiver comes first.
+        private static int PackedPosition(InterceptedMethod method, int parameter) => parameter + (method.Kind == CallKind.Instance ? 1 : 0);
 
         private static void WriteInterceptor(SourceWriter writer, int index, Interceptor interceptor)
         {
@@ -351,9 +380,9 @@ public sealed partial class InterceptorGenerator
 
         private static void WriteKeyWriter(SourceWriter writer, InterceptedMethod method)
         {
-            if (method.Cache is null)
+            if (!method.HasCacheKey)
             {
-                // Only the cache reads keys.
+                // Only the caches read keys.
                 writer.WriteLine("null,");
                 return;
             }

@@ -241,11 +241,13 @@ public sealed partial class InterceptorGenerator
             // result, a ValueTask can be awaited once, and an async stream is consumed lazily. Other policies also
             // apply to methods without a result.
             if (!ReturnKinds.TryGetReturnKind(method.ReturnType, method.ReturnsVoid, out var returnKind, out var resultType)
-                || (policies.Cache is not null && !returnKind.HasResult()))
+                || ((policies.Cache is not null || policies.SemanticCache is not null) && !returnKind.HasResult()))
             {
                 return null;
             }
 
+            // A semantic method's prompt is matched by embedding, not as part of the exact key.
+            var semanticPrompt = policies.SemanticCache?.PromptParameter ?? -1;
             var parameters = ImmutableArray.CreateBuilder<ParameterModel>(method.Parameters.Length);
             foreach (var parameter in method.Parameters)
             {
@@ -255,7 +257,9 @@ public sealed partial class InterceptorGenerator
                     parameter.Name,
                     parameter.Type.ToDisplayString(s_sourceFormat),
                     ToIdentity(parameter.Type),
-                    IsCacheKey: !isCancellationToken && !attributes.Any(a => IsAgentCostType(a.AttributeClass, "NotCacheKeyAttribute")),
+                    IsCacheKey: !isCancellationToken
+                        && parameter.Ordinal != semanticPrompt
+                        && !attributes.Any(a => IsAgentCostType(a.AttributeClass, "NotCacheKeyAttribute")),
                     isCancellationToken,
                     DisallowsNull: attributes.Any(a => IsNullableAttribute(a, "DisallowNullAttribute"))));
             }
@@ -285,6 +289,7 @@ public sealed partial class InterceptorGenerator
                 policies.Budget,
                 policies.Task,
                 policies.Route,
+                policies.SemanticCache,
                 scan.SuppressedDiagnostics.OrderBy(id => id, StringComparer.Ordinal).ToEquatableArray());
         }
 

@@ -18,6 +18,9 @@ internal static class RuntimeTypes
     /// <summary>The settings of <c>[Cached]</c>.</summary>
     public const string CachePolicy = Interception + "CachePolicy";
 
+    /// <summary>The settings of <c>[SemanticCached]</c>.</summary>
+    public const string SemanticCachePolicy = Interception + "SemanticCachePolicy";
+
     /// <summary>The settings of <c>[TokenBudget]</c>.</summary>
     public const string TokenBudgetPolicy = Interception + "TokenBudgetPolicy";
 

@@ -30,6 +30,7 @@ public sealed class COST003UnsupportedCacheKeyParameterTests
         { "class with no properties", "[Cached] public string M(Opaque {|COST003:value|}) => \"\";" },
         { "list of delegates", "[Cached] public string M(List<Action> {|COST003:callbacks|}) => \"\";" },
         { "array of objects", "[Cached] public string M(object[] {|COST003:values|}) => \"\";" },
+        { "[SemanticCached] exact parameter", "[SemanticCached] public Task<string> M(string question, IChatClient {|COST003:client|}) => Task.FromResult(question);" },
     };
 
     public static TheoryData<string, string> NotReported => new()
@@ -38,6 +39,7 @@ public sealed class COST003UnsupportedCacheKeyParameterTests
         { "other scalars", "[Cached] public string M(Guid a, DateTimeOffset b, TimeSpan c, DateOnly d, TimeOnly e, Uri f, DayOfWeek g, int? h) => \"\";" },
         { "collections", "[Cached] public string M(string[] a, List<int> b, IReadOnlyList<string> c, Dictionary<string, int> d, byte[] e) => \"\";" },
         { "record", "[Cached] public string M(Query query) => \"\";" },
+        { "[SemanticCached] prompt and record", "[SemanticCached] public string M(string question, Query query) => \"\";" },
         { "class with public fields", "[Cached] public string M(FieldPoint point, FieldCell cell) => \"\";" },
         { "tuple", "[Cached] public string M((int Id, string Name) pair, (Query, List<int>) nested) => \"\";" },
         { "abstract type", "[Cached] public string M(Shape shape) => \"\";" },

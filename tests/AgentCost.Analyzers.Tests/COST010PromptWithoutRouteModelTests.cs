@@ -24,6 +24,7 @@ public sealed class COST010PromptWithoutRouteModelTests
     {
         { "[RouteModel] present", "[RouteModel] public Task<string> AnswerAsync([Prompt] string question, string context) => Task.FromResult(question);" },
         { "[RouteModel] with a tier", "[RouteModel(MaxTier = \"complex\")] public static Task<string> AnswerAsync([Prompt] List<ChatMessage> history) => Task.FromResult(\"\");" },
+        { "[SemanticCached] present", "[SemanticCached] public Task<string> AnswerAsync(string locale, [Prompt] string question) => Task.FromResult(question);" },
         { "no [Prompt]", "public Task<string> AnswerAsync(string question, string context) => Task.FromResult(question);" },
         { "no parameters", "public Task<string> AnswerAsync() => Task.FromResult(\"\");" },
         { "a lambda parameter", "public Func<string, string> Answer() => ([Prompt] string question) => question;" },

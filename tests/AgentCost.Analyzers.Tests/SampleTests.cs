@@ -7,7 +7,7 @@ namespace AgentCost.Analyzers.Tests;
 /// <summary>The samples: the showcase fires every rule; the research agent, the repository's real agent, fires none.</summary>
 public sealed class SampleTests
 {
-    public static TheoryData<string> RuleIds => ["COST001", "COST002", "COST003", "COST004", "COST005", "COST006", "COST007", "COST008", "COST009", "COST010"];
+    public static TheoryData<string> RuleIds => ["COST001", "COST002", "COST003", "COST004", "COST005", "COST006", "COST007", "COST008", "COST009", "COST010", "COST011"];
 
     [Theory]
     [MemberData(nameof(RuleIds))]

@@ -164,6 +164,81 @@ public sealed class IncrementalTests
         }
     }
 
+    [Fact]
+    public void EditingASemanticCachedMethodsSettingsRegeneratesTheFile()
+    {
+        var tools = GeneratorHarness.Parse(SemanticTools, "Tools.cs");
+        var program = GeneratorHarness.Parse(SemanticProgram, "Program.cs");
+        var compilation = GeneratorHarness.CreateCompilation([tools, program]);
+        var first = GeneratorHarness.Run(compilation);
+        Assert.Contains("promptArgument: 2, threshold: 0.9d", first.GeneratedText);
+
+        // The prompt moves to the other string: the descriptor's position and the exact key change with it.
+        var edited = GeneratorHarness.Parse(
+            SemanticTools.Replace("string locale, [Prompt] string question", "[Prompt] string locale, string question").Replace("0.9", "0.95"),
+            "Tools.cs");
+        var second = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(tools, edited), first.Driver);
+
+        AssertReason(second.Result.TrackedSteps[TrackingNames.Interceptors], IncrementalStepRunReason.Modified);
+        AssertInterceptorsOutputModified(second.Result);
+        Assert.Contains("promptArgument: 1, threshold: 0.95d", second.GeneratedText);
+        Assert.Contains("key.Add(args.Item3, \"question\")", second.GeneratedText);
+    }
+
+    [Fact]
+    public void EditingASemanticCachedMethodsBodyLeavesEveryStepCached()
+    {
+        var tools = GeneratorHarness.Parse(SemanticTools, "Tools.cs");
+        var compilation = GeneratorHarness.CreateCompilation([tools, GeneratorHarness.Parse(SemanticProgram, "Program.cs")]);
+        var first = GeneratorHarness.Run(compilation);
+
+        var edited = GeneratorHarness.Parse(SemanticTools.Replace("Task.FromResult(question)", "Task.FromResult(locale + question)"), "Tools.cs");
+        var second = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(tools, edited), first.Driver);
+
+        AssertAllUnchanged(second.Result);
+        Assert.Equal(first.GeneratedText, second.GeneratedText);
+    }
+
+    [Fact]
+    public void MakingASemanticCachedMethodInvalidRemovesItsInterceptor()
+    {
+        var tools = GeneratorHarness.Parse(SemanticTools, "Tools.cs");
+        var compilation = GeneratorHarness.CreateCompilation([tools, GeneratorHarness.Parse(SemanticProgram, "Program.cs")]);
+        var first = GeneratorHarness.Run(compilation);
+        Assert.Contains("SemanticCachePolicy", first.GeneratedText);
+
+        // Also [Cached]: COST011 reports it, and the generator leaves every call of it alone.
+        var edited = GeneratorHarness.Parse(SemanticTools.Replace("[SemanticCached(", "[Cached] [SemanticCached("), "Tools.cs");
+        var second = GeneratorHarness.Run(compilation.ReplaceSyntaxTree(tools, edited), first.Driver);
+
+        Assert.True(second.Result.Exception is null);
+        Assert.DoesNotContain("SemanticCachePolicy", second.GeneratedText ?? string.Empty);
+    }
+
+    private const string SemanticTools = """
+        using System.Threading.Tasks;
+        using AgentCost;
+
+        namespace Sample;
+
+        public sealed class Assistant
+        {
+            [SemanticCached(Threshold = 0.9)]
+            public Task<string> AnswerAsync(string locale, [Prompt] string question) => Task.FromResult(question);
+        }
+        """;
+
+    private const string SemanticProgram = """
+        using System.Threading.Tasks;
+
+        namespace Sample;
+
+        public static class Program
+        {
+            public static Task<string> Run(Assistant assistant) => assistant.AnswerAsync("en", "How do I reset my password?");
+        }
+        """;
+
     private static (SyntaxTree Tools, SyntaxTree Program) SplitProgram()
     {
         var split = Program.IndexOf("public static class Program", StringComparison.Ordinal);

@@ -50,6 +50,9 @@ public sealed class RobustnessTests
 
             [Cached]
             private string Secret(ref int id) => id.ToString();
+
+            [SemanticCached(Threshold = 0.9)]
+            public Task<string> AnswerAsync(string locale, [Prompt] string question, CancellationToken cancellationToken) => Task.FromResult(question);
         }
 
         public static class ToolExtensions
@@ -63,6 +66,7 @@ public sealed class RobustnessTests
             public static async Task<int> RunAsync(Tools tools, CancellationToken cancellationToken)
             {
                 var answer = await tools.AskAsync("question", null, cancellationToken);
+                answer += await tools.AnswerAsync("en", answer, cancellationToken);
                 var functions = new[] { AIFunctionFactory.Create(tools.AskAsync), AIFunctionFactory.Create(tools.CountAsync, "count") };
                 var count = await tools.CountAsync(new List<string> { answer });
                 Func<string, string> describe = name => tools.Describe((1, name));

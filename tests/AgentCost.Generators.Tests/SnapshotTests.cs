@@ -316,6 +316,51 @@ public sealed class SnapshotTests
         """);
 
     [Fact]
+    public void SemanticCachedMethods() => Verify("""
+        using System.Threading;
+        using System.Threading.Tasks;
+        using AgentCost;
+
+        namespace Sample;
+
+        public sealed class Agent
+        {
+            [SemanticCached]
+            public Task<string> AnswerAsync(string question, CancellationToken cancellationToken) => Task.FromResult(question);
+
+            [SemanticCached(TtlSeconds = 60, Version = 2, Threshold = 0.9)]
+            public string Translate(string locale, [Prompt] string text, [NotCacheKey] int attempt) => text;
+
+            [SemanticCached]
+            [TokenBudget(4000)]
+            public static ValueTask<int> CountAsync(int limit, string question) => new(limit);
+
+            [SemanticCached]
+            public int NoPrompt(int value) => value;
+
+            [SemanticCached]
+            [Cached]
+            public string Both(string question) => question;
+        }
+
+        public static class AgentExtensions
+        {
+            [SemanticCached]
+            public static string Ask(this Agent agent, string question) => question;
+        }
+
+        public static class Program
+        {
+            public static async Task<string> Run(Agent agent)
+            {
+                var answer = await agent.AnswerAsync("q", CancellationToken.None);
+                var count = await Agent.CountAsync(3, "how many?");
+                return answer + count + agent.Translate("fr", "hello", 1) + agent.NoPrompt(1) + agent.Both("b") + agent.Ask("a");
+            }
+        }
+        """);
+
+    [Fact]
     public void MethodFromReferencedAssembly()
     {
         var library = GeneratorHarness.CreateLibraryReference("""

@@ -115,12 +115,6 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
         output.WriteLine(run.ToString());
         Assert.True(run.Succeeded, $"Running the consumer failed.\n{run}");
 
-        var values = run.StandardOutput
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(line => line.Split('=', 2))
-            .Where(parts => parts.Length == 2)
-            .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
-
         var expected = new Dictionary<string, string>
         {
             // Task<string> AskAsync(string): two equal calls and one other.
@@ -138,11 +132,107 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
             ["routed-hard-question"] = "gpt-4o",
             ["route-after-call"] = "closed",
         };
+        AssertPrinted(run, expected, "The consumer's calls were not served or routed as expected");
+    }
+
+    [Fact]
+    public async Task Fresh_project_with_the_embeddings_package_answers_a_paraphrase_from_the_cache_and_a_negation_from_the_model()
+    {
+        package.AssertPacked();
+        package.AssertEmbeddingsPacked();
+        var project = package.CreateDirectory("semantic-consumer");
+        WriteIsolation(project);
+        File.WriteAllText(Path.Combine(project, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <NuGetAudit>false</NuGetAudit>
+                <!-- As in the repository: the registry here serves only some versions, so the embedder's lower bounds
+                     (ONNX Runtime, Microsoft.ML) resolve to later ones. -->
+                <NoWarn>$(NoWarn);NU1603</NoWarn>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="AgentCost" Version="{package.Version}" />
+                <PackageReference Include="AgentCost.Embeddings.MiniLM" Version="{package.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(project, "Program.cs"), """
+            using AgentCost.Embeddings;
+            using Microsoft.Extensions.AI;
+
+            var model = new CountingModel();
+            using var embedder = new MiniLmEmbeddingGenerator();
+            using var chat = new ChatClientBuilder(model).UseSemanticCache(embedder).Build();
+            var options = new ChatOptions { ModelId = "gpt-4o-mini" };
+
+            var first = await chat.GetResponseAsync("How do I reset my password?", options);
+            Console.WriteLine($"model-calls-after-question={model.Calls}");
+            var paraphrase = await chat.GetResponseAsync("What are the steps to reset my password?", options);
+            Console.WriteLine($"model-calls-after-paraphrase={model.Calls}");
+            Console.WriteLine($"paraphrase-got-the-cached-answer={paraphrase.Text == first.Text}");
+
+            var safe = await chat.GetResponseAsync("Is it safe to delete the temp folder?", options);
+            var negated = await chat.GetResponseAsync("Is it not safe to delete the temp folder?", options);
+            Console.WriteLine($"model-calls-after-negation={model.Calls}");
+            Console.WriteLine($"negation-got-its-own-answer={negated.Text != safe.Text}");
+
+            // Numbers each answer, so that a cached answer is told from a new one.
+            sealed class CountingModel : IChatClient
+            {
+                private int _calls;
+
+                public int Calls => Volatile.Read(ref _calls);
+
+                public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+                    => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, $"answer {Interlocked.Increment(ref _calls)}")) { ModelId = options?.ModelId });
+
+                public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+                    => throw new NotSupportedException();
+
+                public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+                public void Dispose()
+                {
+                }
+            }
+            """);
+
+        var restore = await Run(project, "restore", "-nodeReuse:false");
+        Assert.True(restore.Succeeded, $"Restoring the consumer failed.\n{restore}");
+        var build = await Run(project, "build", "-c", "Release", "--no-restore", "-warnaserror", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+        Assert.True(build.Succeeded, $"Building the consumer with -warnaserror failed.\n{build}");
+        var run = await Run(project, "run", "-c", "Release", "--no-build");
+        output.WriteLine(run.ToString());
+        Assert.True(run.Succeeded, $"Running the consumer failed.\n{run}");
+
+        var expected = new Dictionary<string, string>
+        {
+            ["model-calls-after-question"] = "1",
+            ["model-calls-after-paraphrase"] = "1",
+            ["paraphrase-got-the-cached-answer"] = "True",
+            ["model-calls-after-negation"] = "3",
+            ["negation-got-its-own-answer"] = "True",
+        };
+        AssertPrinted(run, expected, "The semantic cache did not serve as expected");
+    }
+
+    // The consumers print one name=value line per fact.
+    private static void AssertPrinted(ProcessResult run, Dictionary<string, string> expected, string failure)
+    {
+        var values = run.StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split('=', 2))
+            .Where(parts => parts.Length == 2)
+            .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
         var mismatches = expected
             .Where(pair => !values.TryGetValue(pair.Key, out var actual) || actual != pair.Value)
             .Select(pair => $"{pair.Key}: expected {pair.Value}, got {(values.TryGetValue(pair.Key, out var actual) ? actual : "(not printed)")}")
             .ToList();
-        Assert.True(mismatches.Count == 0, $"The consumer's calls were not served or routed as expected:\n  {string.Join("\n  ", mismatches)}\n{run}");
+        Assert.True(mismatches.Count == 0, $"{failure}:\n  {string.Join("\n  ", mismatches)}\n{run}");
     }
 
     private async Task<ProcessResult> Run(string directory, params string[] arguments)
@@ -152,15 +242,8 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
         return result;
     }
 
-    private static XDocument ReadXml(ZipArchive archive, string name)
-    {
-        var entry = archive.Entries.FirstOrDefault(e => e.FullName.Replace('\\', '/') == name)
-            ?? throw new Xunit.Sdk.XunitException($"{name} is not in the package.");
-        using var stream = entry.Open();
-        return XDocument.Load(stream);
-    }
-
-    private void WriteConsumer(string directory)
+    // Keeps a consumer out of this repository's MSBuild files and adds the feed under test to the machine's sources.
+    private void WriteIsolation(string directory)
     {
         // Stubs end MSBuild's upward search for these files here, whatever lies above the temporary folder.
         File.WriteAllText(Path.Combine(directory, "Directory.Build.props"), "<Project />\n");
@@ -176,6 +259,19 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
               </packageSources>
             </configuration>
             """);
+    }
+
+    private static XDocument ReadXml(ZipArchive archive, string name)
+    {
+        var entry = archive.Entries.FirstOrDefault(e => e.FullName.Replace('\\', '/') == name)
+            ?? throw new Xunit.Sdk.XunitException($"{name} is not in the package.");
+        using var stream = entry.Open();
+        return XDocument.Load(stream);
+    }
+
+    private void WriteConsumer(string directory)
+    {
+        WriteIsolation(directory);
 
         File.WriteAllText(Path.Combine(directory, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">

@@ -218,7 +218,7 @@ public class StartUpChecksTests
         Assert.DoesNotContain("DefaultTTL", error.Message, StringComparison.Ordinal); // keys match ignoring case, as the binder does
     }
 
-    private static async Task<OptionsValidationException> StartFailsAsync(params (string Key, string? Value)[] settings)
+    internal static async Task<OptionsValidationException> StartFailsAsync(params (string Key, string? Value)[] settings)
     {
         var builder = HostingTests.HostBuilder(settings);
         builder.Services.AddAgentCost();

@@ -19,9 +19,10 @@ internal static class AgentCostAttributes
     public const string AgentTool = "AgentToolAttribute";
     public const string Deterministic = "DeterministicAttribute";
     public const string AgentTask = "AgentTaskAttribute";
+    public const string SemanticCached = SemanticCachedResults.AttributeName;
 
     /// <summary>The attributes whose calls the generator intercepts to apply a policy.</summary>
-    public static readonly ImmutableArray<string> Policies = ImmutableArray.Create(Cached, TokenBudget, RouteModel, AgentTask);
+    public static readonly ImmutableArray<string> Policies = ImmutableArray.Create(Cached, TokenBudget, RouteModel, AgentTask, SemanticCached);
 
     /// <summary>
     /// Whether the method may carry attributes: false for a method declared in source with no attribute lists, which
@@ -85,7 +86,7 @@ internal static class AgentCostAttributes
 
     public static bool IsPolicy(INamedTypeSymbol type)
         => type.ContainingType is null
-            && type.Name is Cached or TokenBudget or RouteModel or AgentTask
+            && type.Name is Cached or TokenBudget or RouteModel or AgentTask or SemanticCached
             && Symbols.IsNamespace(type.ContainingNamespace, Namespace);
 
     /// <summary>How code writes the attribute: <c>Cached</c> for <c>CachedAttribute</c>.</summary>

@@ -31,8 +31,13 @@ internal static class InterceptionMessages
         InterceptionReason.TypeArgument => $"its type argument '{Display(problem.Type!)}' {Describe(problem.Cause)}",
         InterceptionReason.ContainingTypeArgument => $"the type argument '{Display(problem.Type!)}' of '{problem.Subject!.Name}' {Describe(problem.Cause)}",
         InterceptionReason.NoCacheableResult => "its return type has no result the cache can keep",
-        InterceptionReason.NegativeCacheTtl => "its [Cached] TtlSeconds is negative",
+        InterceptionReason.NegativeCacheTtl => "its cache TtlSeconds is negative",
         InterceptionReason.DynamicCall => "it is bound at run time, because an argument is dynamic",
+        InterceptionReason.SemanticAndExactCache => "it is both [Cached] and [SemanticCached]; keep one",
+        InterceptionReason.NoSemanticPrompt => "[SemanticCached] needs a string prompt parameter to compare by meaning, and it has none",
+        InterceptionReason.AmbiguousSemanticPrompt => "its [SemanticCached] prompt is ambiguous: mark the one string parameter to compare by meaning with [Prompt]",
+        InterceptionReason.SemanticPromptNotText => "its [SemanticCached] prompt parameter is not a string, and only text is compared by meaning",
+        InterceptionReason.InvalidSemanticThreshold => "its [SemanticCached] Threshold is neither 0 (the configured one) nor in (0, 1]",
         _ => null,
     };
 

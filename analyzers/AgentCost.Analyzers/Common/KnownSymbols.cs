@@ -36,6 +36,7 @@ internal sealed class KnownSymbols
         HasPromptAttribute = compilation.GetTypeByMetadataName("AgentCost.PromptAttribute") is not null;
         HasAgentToolAttribute = compilation.GetTypeByMetadataName("AgentCost.AgentToolAttribute") is not null;
         HasAgentTaskAttribute = compilation.GetTypeByMetadataName("AgentCost.AgentTaskAttribute") is not null;
+        HasSemanticCachedAttribute = compilation.GetTypeByMetadataName("AgentCost.SemanticCachedAttribute") is not null;
         HasDeterministicAttribute = compilation.GetTypeByMetadataName("AgentCost.DeterministicAttribute") is not null;
     }
 
@@ -79,8 +80,11 @@ internal sealed class KnownSymbols
 
     public bool HasAgentTaskAttribute { get; }
 
+    public bool HasSemanticCachedAttribute { get; }
+
     /// <summary>Whether any attribute whose calls are intercepted exists: otherwise no method can carry a policy.</summary>
-    public bool HasPolicyAttributes => HasCachedAttribute || HasTokenBudgetAttribute || HasRouteModelAttribute || HasAgentTaskAttribute;
+    public bool HasPolicyAttributes => HasCachedAttribute || HasTokenBudgetAttribute || HasRouteModelAttribute || HasAgentTaskAttribute
+        || HasSemanticCachedAttribute;
 
     /// <summary>Whether any known model API or model-calling attribute is referenced.</summary>
     public bool HasModelApis => ChatClient is not null || OpenAIChatClient is not null || ChatCompletionService is not null

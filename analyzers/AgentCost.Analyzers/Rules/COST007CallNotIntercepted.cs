@@ -97,12 +97,23 @@ public sealed class COST007CallNotIntercepted() : AgentCostAnalyzer(Descriptors.
         => declarations.GetOrAdd((method.ReducedFrom ?? method).OriginalDefinition, definition =>
         {
             var problem = Interceptability.GetDeclarationProblem(definition, compilation);
-            if (problem.Exists || AgentCostAttributes.Find(definition, AgentCostAttributes.Cached) is not { } cached)
+            if (problem.Exists)
             {
                 return problem;
             }
 
-            return new(CachedResults.GetProblem(definition, cached));
+            if (AgentCostAttributes.Find(definition, AgentCostAttributes.SemanticCached) is { } semantic)
+            {
+                var reason = SemanticCachedResults.GetProblem(definition, semantic);
+                if (reason != InterceptionReason.None)
+                {
+                    return new(reason);
+                }
+            }
+
+            return AgentCostAttributes.Find(definition, AgentCostAttributes.Cached) is { } cached
+                ? new(CachedResults.GetProblem(definition, cached))
+                : problem;
         });
 
     private static bool IsInSource(IMethodSymbol method, Compilation compilation)

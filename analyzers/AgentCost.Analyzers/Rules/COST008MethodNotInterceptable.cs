@@ -54,7 +54,7 @@ public sealed class COST008MethodNotInterceptable() : AgentCostAnalyzer(Descript
         }
 
         // A [Cached] parameter that cannot be part of a key is COST003's; the rest of the signature is this rule's.
-        var cached = AgentCostAttributes.Has(method, AgentCostAttributes.Cached);
+        var cached = AgentCostAttributes.Has(method, AgentCostAttributes.Cached) || AgentCostAttributes.Has(method, AgentCostAttributes.SemanticCached);
         var problem = Interceptability.GetDeclarationProblem(
             method, compilation, cached ? static p => COST003UnsupportedCacheKeyParameter.IsReported(p, out _) : null);
         if (problem.Broken)

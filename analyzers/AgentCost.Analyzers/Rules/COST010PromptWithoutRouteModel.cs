@@ -5,8 +5,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace AgentCost.Analyzers.Rules;
 
 /// <summary>
-/// COST010: <c>[Prompt]</c> on a parameter of a method that has no <c>[RouteModel]</c>. Only <c>[RouteModel]</c> reads
-/// <c>[Prompt]</c>, so the attribute does nothing: the method was probably meant to be routed. A method that overrides or
+/// COST010: <c>[Prompt]</c> on a parameter of a method that has neither <c>[RouteModel]</c> nor <c>[SemanticCached]</c>.
+/// Only those read <c>[Prompt]</c>, so the attribute does nothing: the method was probably meant to be routed. A method that overrides or
 /// implements a <c>[RouteModel]</c> method is not reported: its <c>[Prompt]</c> mirrors the routed declaration's.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -46,7 +46,9 @@ public sealed class COST010PromptWithoutRouteModel() : AgentCostAnalyzer(Descrip
             }
 
             // The method's attributes are read once, and only for a method with a [Prompt].
-            routed ??= AgentCostAttributes.Has(method, AgentCostAttributes.RouteModel) || MirrorsRoutedMethod(method);
+            routed ??= AgentCostAttributes.Has(method, AgentCostAttributes.RouteModel)
+                || AgentCostAttributes.Has(method, AgentCostAttributes.SemanticCached)
+                || MirrorsRoutedMethod(method);
             if (routed.Value)
             {
                 return;

@@ -19,6 +19,7 @@ internal static class PolicyReader
         BudgetSettings? budget = null;
         TaskSettings? task = null;
         RouteSettings? route = null;
+        SemanticCacheSettings? semanticCache = null;
         foreach (var attribute in method.GetAttributes())
         {
             if (IsAgentCostType(attribute.AttributeClass, CachedResults.AttributeName))
@@ -47,9 +48,25 @@ internal static class PolicyReader
             {
                 route = GetRouteSettings(attribute, method);
             }
+            else if (IsAgentCostType(attribute.AttributeClass, SemanticCachedResults.AttributeName))
+            {
+                // COST011 reports every reason, from the same rule.
+                if (SemanticCachedResults.GetProblem(method, attribute) != InterceptionReason.None)
+                {
+                    return null;
+                }
+
+                semanticCache = new SemanticCacheSettings(
+                    CachedResults.GetTtlSeconds(attribute),
+                    CachedResults.GetVersion(attribute),
+                    SemanticCachedResults.GetThreshold(attribute),
+                    PromptParameters.GetPromptParameter(method));
+            }
         }
 
-        return cache is null && budget is null && task is null && route is null ? null : new Policies(cache, budget, task, route);
+        return cache is null && budget is null && task is null && route is null && semanticCache is null
+            ? null
+            : new Policies(cache, budget, task, route, semanticCache);
     }
 
     private static RouteSettings GetRouteSettings(AttributeData attribute, IMethodSymbol method)

@@ -25,6 +25,7 @@ namespace AgentCost.Generators.Model;
 /// <param name="Budget">The token budget, when the method has <c>[TokenBudget]</c>.</param>
 /// <param name="Task">The task settings, when the method has <c>[AgentTask]</c>.</param>
 /// <param name="Route">The route settings, when the method has <c>[RouteModel]</c>.</param>
+/// <param name="SemanticCache">The semantic caching settings, when the method is <c>[SemanticCached]</c>.</param>
 /// <param name="SuppressedDiagnostics">Obsolete and experimental diagnostics that naming the method or its types reports.</param>
 internal sealed record InterceptedMethod(
     string DeclaringTypeName,
@@ -42,10 +43,14 @@ internal sealed record InterceptedMethod(
     BudgetSettings? Budget,
     TaskSettings? Task,
     RouteSettings? Route,
+    SemanticCacheSettings? SemanticCache,
     EquatableArray<string> SuppressedDiagnostics)
 {
     /// <summary>Whether any attribute sets a policy; a tool function of a method without one calls it directly.</summary>
-    public bool HasPolicies => Cache is not null || Budget is not null || Task is not null || Route is not null;
+    public bool HasPolicies => Cache is not null || Budget is not null || Task is not null || Route is not null || SemanticCache is not null;
+
+    /// <summary>Whether a cache reads the call's key arguments: the result cache, or the semantic cache's exact part.</summary>
+    public bool HasCacheKey => Cache is not null || SemanticCache is not null;
 
     /// <summary>Identifies the method to the runtime: all call sites with the same identity share one descriptor.</summary>
     public string Identity { get; } = BuildIdentity(DeclaringTypeName, Name, Parameters);

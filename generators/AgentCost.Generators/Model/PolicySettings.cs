@@ -13,5 +13,16 @@ internal sealed record TaskSettings(string? Name);
 /// </summary>
 internal sealed record RouteSettings(string? Tier, string? MinTier, string? MaxTier, int PromptParameter);
 
+/// <summary>
+/// The values of a method's <c>[SemanticCached]</c> attribute, and which parameter is its prompt (a <c>string</c>, by the
+/// rule of <c>[RouteModel]</c>): the text matched semantically, while every other key parameter is matched exactly.
+/// </summary>
+internal sealed record SemanticCacheSettings(int TtlSeconds, int Version, double Threshold, int PromptParameter);
+
 /// <summary>The AgentCost policies a method's attributes set.</summary>
-internal sealed record Policies(CacheSettings? Cache, BudgetSettings? Budget, TaskSettings? Task = null, RouteSettings? Route = null);
+internal sealed record Policies(
+    CacheSettings? Cache,
+    BudgetSettings? Budget,
+    TaskSettings? Task = null,
+    RouteSettings? Route = null,
+    SemanticCacheSettings? SemanticCache = null);

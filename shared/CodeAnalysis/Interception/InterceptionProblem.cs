@@ -79,6 +79,21 @@ internal enum InterceptionReason
 
     /// <summary>The call is bound at run time, because an argument is dynamic.</summary>
     DynamicCall,
+
+    /// <summary>A <c>[SemanticCached]</c> method that is also <c>[Cached]</c>.</summary>
+    SemanticAndExactCache,
+
+    /// <summary>A <c>[SemanticCached]</c> method with no prompt parameter.</summary>
+    NoSemanticPrompt,
+
+    /// <summary>A <c>[SemanticCached]</c> method with two or more prompt parameters and none marked <c>[Prompt]</c>, or several marked.</summary>
+    AmbiguousSemanticPrompt,
+
+    /// <summary>A <c>[SemanticCached]</c> method whose prompt parameter is not a <c>string</c>.</summary>
+    SemanticPromptNotText,
+
+    /// <summary>A <c>[SemanticCached]</c> method whose <c>Threshold</c> is neither 0 nor in (0, 1].</summary>
+    InvalidSemanticThreshold,
 }
 
 /// <summary>Why generated code in another file cannot name a type, pack a value of it, or call an API.</summary>

@@ -1,5 +1,6 @@
 using AgentCost.Caching;
 using AgentCost.Hosting;
+using AgentCost.Interception;
 using AgentCost.RateLimiting;
 using AgentCost.Routing;
 using AgentCost.Spending;
@@ -8,7 +9,9 @@ using AgentCost.Tokens;
 using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
@@ -29,6 +32,9 @@ public sealed class AgentCostRuntime : IDisposable
     private readonly AgentCostMetrics _metrics;
     private readonly IDisposable? _ownedServices;
     private readonly Lazy<ModelRouter> _routing;
+    private readonly Lazy<SemanticMethodCache> _semanticMethods;
+    private IEmbeddingGenerator<string, Embedding<float>>? _embedder;
+    private SemanticCacheOptions _semanticOptions = new();
 
     /// <summary>Creates a runtime from registered services.</summary>
     /// <param name="options">The settings; validated here.</param>
@@ -107,6 +113,17 @@ public sealed class AgentCostRuntime : IDisposable
             router.UseMetrics(_metrics);
             return router;
         });
+
+        // Built on the first call of a [SemanticCached] method, with the embedder the container registered (if any).
+        var serializerOptions = keySerializerOptions ?? KeySerialization.DefaultOptions;
+        _semanticMethods = new Lazy<SemanticMethodCache>(() =>
+        {
+            var logger = (ILogger?)loggerFactory?.CreateLogger<SemanticMethodCache>() ?? NullLogger.Instance;
+            var store = _embedder is { } embedder
+                ? new SemanticCache(embedder, _semanticOptions, routingClock, _metrics, loggerFactory?.CreateLogger<SemanticCache>())
+                : null;
+            return new SemanticMethodCache(store, _semanticOptions, Cache, Spending, serializerOptions, logger);
+        });
     }
 
     /// <summary>
@@ -151,6 +168,23 @@ public sealed class AgentCostRuntime : IDisposable
     /// limits and cooldowns. Built from this runtime's settings, prices, clock and meter on first use.
     /// </summary>
     public ModelRouter Routing => _routing.Value;
+
+    /// <summary>
+    /// The method layer of the semantic cache, behind <see cref="SemanticCachedAttribute"/>, with the embedder and
+    /// settings given to <see cref="UseSemanticCache"/> (defaults and no embedder otherwise).
+    /// </summary>
+    internal SemanticMethodCache SemanticMethods => _semanticMethods.Value;
+
+    /// <summary>
+    /// Gives the runtime the embedder its semantic cache compares prompts with and its settings (validated at start-up);
+    /// called by the container's factory, before the runtime is handed out. Without an embedder,
+    /// <see cref="SemanticCachedAttribute"/> methods are cached exactly.
+    /// </summary>
+    internal void UseSemanticCache(IEmbeddingGenerator<string, Embedding<float>>? embedder, SemanticCacheOptions options)
+    {
+        _embedder = embedder;
+        _semanticOptions = options;
+    }
 
     /// <summary>The instruments of the <c>AgentCost</c> meter, for the chat client.</summary>
     internal AgentCostMetrics Metrics => _metrics;
@@ -219,6 +253,11 @@ public sealed class AgentCostRuntime : IDisposable
         if (_routing.IsValueCreated)
         {
             _routing.Value.Dispose();
+        }
+
+        if (_semanticMethods.IsValueCreated)
+        {
+            _semanticMethods.Value.Dispose();
         }
 
         _metrics.Dispose();

@@ -25,7 +25,11 @@ public static class AgentCostServiceCollectionExtensions
     /// <see cref="ISpendAlertHandler"/>s; the runtime's <see cref="AgentCost.Routing.ModelRouter"/> (settings
     /// <c>AgentCost:Routing</c>; a registered <see cref="AgentCost.Routing.IDifficultyClassifier"/> replaces the heuristic
     /// one, and a registered <see cref="AgentCost.RateLimiting.IRateLimitBucketStore"/> keeps the deployments' rate
-    /// limits, in memory without one); and a hosted service that makes the runtime
+    /// limits, in memory without one); the semantic cache of <see cref="SemanticCachedAttribute"/> methods (settings
+    /// <c>AgentCost:SemanticCache</c>, and <c>services.Configure&lt;SemanticCacheOptions&gt;</c> for its verifier and index),
+    /// which embeds prompts with the registered
+    /// <c>IEmbeddingGenerator&lt;string, Embedding&lt;float&gt;&gt;</c> (without one, those methods are cached exactly and a
+    /// warning is logged once); and a hosted service that makes the runtime
     /// <see cref="AgentCostRuntime.Global"/> when the host starts.
     /// </summary>
     /// <remarks>
@@ -100,6 +104,7 @@ public static class AgentCostServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentCostOptions>, AgentCostOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentCostOptions>, AgentCostConfigurationValidator>());
         services.AddHybridCache();
+        SemanticCacheRegistration.Register(services);
         services.TryAddSingleton<ISpendLedger>(static provider => new InMemorySpendLedger(
             provider.GetRequiredService<IOptions<AgentCostOptions>>().Value.Spending.InMemoryLedgerCapacity));
         services.TryAddSingleton(static provider =>
@@ -118,6 +123,9 @@ public static class AgentCostServiceCollectionExtensions
                 provider.GetService<ISpendBudgetStore>(),
                 provider.GetService<AgentCost.Routing.IDifficultyClassifier>(),
                 provider.GetService<AgentCost.RateLimiting.IRateLimitBucketStore>());
+            runtime.UseSemanticCache(
+                provider.GetService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(),
+                provider.GetRequiredService<IOptions<AgentCost.Caching.SemanticCacheOptions>>().Value);
             if (loggers is not null)
             {
                 HostingLog.StartUpWarnings(loggers.CreateLogger<AgentCostRuntime>(), AgentCostConfiguration.Resolve(provider), ledger, runtime.Spending);

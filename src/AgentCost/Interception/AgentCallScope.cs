@@ -49,7 +49,7 @@ internal readonly struct AgentCallScope
     /// nothing of the call needs one (no budget, task or cache).
     /// </summary>
     public static AgentCostRuntime? RuntimeFor(AgentMethod method)
-        => method.Budget is not null || method.TaskName is not null || method.Cache is not null ? AgentCostRuntime.Current : null;
+        => method.Budget is not null || method.TaskName is not null || method.IsCached ? AgentCostRuntime.Current : null;
 
     /// <summary>Makes <paramref name="method"/> the current agent method until disposed: its model calls are charged to it.</summary>
     /// <remarks>

@@ -85,6 +85,28 @@ public sealed class AgentMethod
     /// <summary>The model route opened for every call, or <see langword="null"/> when the method is not <see cref="RouteModelAttribute"/>.</summary>
     public RoutePolicy? Route { get; }
 
+    /// <summary>
+    /// The semantic caching policy, or <see langword="null"/> when the method is not <see cref="SemanticCachedAttribute"/>.
+    /// Set by an initializer, since the constructor's parameters are fixed.
+    /// </summary>
+    public SemanticCachePolicy? SemanticCache
+    {
+        get;
+        init
+        {
+            field = value;
+            SemanticIdentity = value is null
+                ? null
+                : new CachedMethod(DeclaringType, Name, _parameterTypes, DisplayName, value.TtlSeconds, value.Version);
+        }
+    }
+
+    /// <summary>Whether the result of a call may come from a cache: the result cache or the semantic cache.</summary>
+    internal bool IsCached => Cache is not null || SemanticCache is not null;
+
+    /// <summary>The method as the semantic cache's exact part knows it, or <see langword="null"/> when it is not semantically cached.</summary>
+    internal CachedMethod? SemanticIdentity { get; private set; }
+
     /// <summary>Whether a call opens scopes that must stay open until the method completes: a budget, a task or a route.</summary>
     internal bool HasScopes { get; }
 

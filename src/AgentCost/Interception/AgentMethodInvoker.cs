@@ -5,7 +5,7 @@ namespace AgentCost.Interception;
 
 /// <summary>
 /// The entry points generated interceptors call: each applies the method's policies — a token budget scope, an
-/// <see cref="AgentTask"/> and a model route around the whole call, then the result cache — and runs the original method as the current
+/// <see cref="AgentTask"/> and a model route around the whole call, then the result cache or the semantic cache — and runs the original method as the current
 /// agent method (<see cref="AgentCallContext"/>), so that its model calls are charged to it. Not meant to be called by
 /// hand.
 /// </summary>
@@ -68,7 +68,7 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        if (!method.HasScopes && method.Cache is null)
+        if (!method.HasScopes && !method.IsCached)
         {
             using (AgentCallScope.EnterMethod(method))
             {
@@ -93,7 +93,7 @@ public static class AgentMethodInvoker
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        if (!method.HasScopes && method.Cache is null)
+        if (!method.HasScopes && !method.IsCached)
         {
             using (AgentCallScope.EnterMethod(method))
             {
@@ -268,11 +268,17 @@ public static class AgentMethodInvoker
         }
     }
 
-    // Runs the method, through the result cache when it is cached: the runtime is the one the entry point resolved.
+    // Runs the method, through the result cache or the semantic cache when it is cached: the runtime is the one the
+    // entry point resolved.
     private static ValueTask<TResult> Run<TArgs, TResult>(AgentMethod method, TArgs args, CacheKeyWriter<TArgs>? writeKey, MethodBody<TArgs, TResult> body, AgentCostRuntime? runtime, CancellationToken cancellationToken)
     {
         if (method.Cache is null)
         {
+            if (method.SemanticCache is not null)
+            {
+                return runtime!.SemanticMethods.GetOrCreateAsync(method, args, writeKey, body, cancellationToken);
+            }
+
             using (AgentCallScope.EnterMethod(method))
             {
                 return body.RunAsync(args, cancellationToken);

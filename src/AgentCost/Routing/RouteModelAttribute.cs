@@ -28,7 +28,8 @@ public sealed class RouteModelAttribute : Attribute
 
 /// <summary>
 /// Marks the parameter <see cref="RouteModelAttribute"/> classifies: a <see cref="string"/> or a sequence of
-/// <c>Microsoft.Extensions.AI.ChatMessage</c> (whose user messages are classified).
+/// <c>Microsoft.Extensions.AI.ChatMessage</c> (whose user messages are classified); and the one
+/// <see cref="SemanticCachedAttribute"/> compares by meaning, which must be a <see cref="string"/>.
 /// </summary>
 [AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
 public sealed class PromptAttribute : Attribute

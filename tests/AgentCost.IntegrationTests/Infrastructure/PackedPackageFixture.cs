@@ -1,7 +1,7 @@
 namespace AgentCost.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// Packs src/AgentCost once for the test class, into a folder feed under a temporary directory, with a version no
+/// Packs src/AgentCost and src/AgentCost.Embeddings.MiniLM once for the test class, into a folder feed under a temporary directory, with a version no
 /// earlier run used (so the global packages folder cannot serve a stale copy). The build runs in its own artifacts
 /// folder, leaving the repository's bin/ and obj/ alone. Everything is removed afterwards, including the version's
 /// folder in the global packages folder.
@@ -10,12 +10,15 @@ public sealed class PackedPackageFixture : IAsyncLifetime
 {
     public const string PackageId = "AgentCost";
 
+    public const string EmbeddingsPackageId = "AgentCost.Embeddings.MiniLM";
+
     public PackedPackageFixture()
     {
         Version = $"0.1.0-it.{DateTime.UtcNow.Ticks}";
         TempRoot = Path.Combine(Path.GetTempPath(), $"agentcost-it-{Guid.NewGuid():N}");
         Feed = Path.Combine(TempRoot, "feed");
         PackagePath = Path.Combine(Feed, $"{PackageId}.{Version}.nupkg");
+        EmbeddingsPackagePath = Path.Combine(Feed, $"{EmbeddingsPackageId}.{Version}.nupkg");
     }
 
     /// <summary>The version the package was packed with.</summary>
@@ -30,28 +33,43 @@ public sealed class PackedPackageFixture : IAsyncLifetime
     /// <summary>The packed .nupkg.</summary>
     public string PackagePath { get; }
 
-    /// <summary>What <c>dotnet pack</c> did.</summary>
+    /// <summary>The packed embeddings .nupkg, which depends on <see cref="PackagePath"/>'s version.</summary>
+    public string EmbeddingsPackagePath { get; }
+
+    /// <summary>What <c>dotnet pack</c> of the runtime did.</summary>
     public ProcessResult Pack { get; private set; } = null!;
+
+    /// <summary>What <c>dotnet pack</c> of the embeddings package did.</summary>
+    public ProcessResult EmbeddingsPack { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Feed);
-        RemoveStaleTestVersions();
-        Pack = await DotNetCli.RunAsync(RepositoryRoot.Path,
-        [
-            "pack", RepositoryRoot.RuntimeProject,
-            "-c", "Release",
-            "-o", Feed,
-            "--artifacts-path", Path.Combine(TempRoot, "artifacts"),
-            $"-p:Version={Version}",
-            "-nodeReuse:false",
-            "-p:UseSharedCompilation=false",
-        ]);
+        RemoveStaleTestVersions(PackageId);
+        RemoveStaleTestVersions(EmbeddingsPackageId);
+        Pack = await PackAsync(RepositoryRoot.RuntimeProject);
+        EmbeddingsPack = await PackAsync(RepositoryRoot.EmbeddingsProject);
     }
+
+    // Both packs share one artifacts folder, so the second reuses the runtime the first built.
+    private Task<ProcessResult> PackAsync(string project) => DotNetCli.RunAsync(RepositoryRoot.Path,
+    [
+        "pack", project,
+        "-c", "Release",
+        "-o", Feed,
+        "--artifacts-path", Path.Combine(TempRoot, "artifacts"),
+        $"-p:Version={Version}",
+        "-nodeReuse:false",
+        "-p:UseSharedCompilation=false",
+    ]);
 
     /// <summary>Fails the calling test with dotnet pack's output unless the package was made.</summary>
     public void AssertPacked()
         => Assert.True(Pack.Succeeded && File.Exists(PackagePath), $"dotnet pack did not produce {PackagePath}.\n{Pack}");
+
+    /// <summary>Fails the calling test with dotnet pack's output unless the embeddings package was made.</summary>
+    public void AssertEmbeddingsPacked()
+        => Assert.True(EmbeddingsPack.Succeeded && File.Exists(EmbeddingsPackagePath), $"dotnet pack did not produce {EmbeddingsPackagePath}.\n{EmbeddingsPack}");
 
     /// <summary>A new empty directory under <see cref="TempRoot"/>.</summary>
     public string CreateDirectory(string name)
@@ -64,11 +82,14 @@ public sealed class PackedPackageFixture : IAsyncLifetime
     public Task DisposeAsync()
     {
         TryDelete(TempRoot);
-        var packageFolder = Path.Combine(GlobalPackagesFolder, PackageId.ToLowerInvariant());
-        TryDelete(Path.Combine(packageFolder, Version.ToLowerInvariant()));
-        if (Directory.Exists(packageFolder) && !Directory.EnumerateFileSystemEntries(packageFolder).Any())
+        foreach (var id in new[] { PackageId, EmbeddingsPackageId })
         {
-            TryDelete(packageFolder);
+            var packageFolder = Path.Combine(GlobalPackagesFolder, id.ToLowerInvariant());
+            TryDelete(Path.Combine(packageFolder, Version.ToLowerInvariant()));
+            if (Directory.Exists(packageFolder) && !Directory.EnumerateFileSystemEntries(packageFolder).Any())
+            {
+                TryDelete(packageFolder);
+            }
         }
 
         return Task.CompletedTask;
@@ -80,9 +101,9 @@ public sealed class PackedPackageFixture : IAsyncLifetime
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
 
     /// <summary>Versions left by runs that were killed before cleaning up (older than a day).</summary>
-    private static void RemoveStaleTestVersions()
+    private static void RemoveStaleTestVersions(string packageId)
     {
-        var folder = new DirectoryInfo(Path.Combine(GlobalPackagesFolder, PackageId.ToLowerInvariant()));
+        var folder = new DirectoryInfo(Path.Combine(GlobalPackagesFolder, packageId.ToLowerInvariant()));
         if (!folder.Exists)
         {
             return;

@@ -9,6 +9,8 @@ public static class RepositoryRoot
 
     public static string RuntimeProject => System.IO.Path.Combine(Path, "src", "AgentCost", "AgentCost.csproj");
 
+    public static string EmbeddingsProject => System.IO.Path.Combine(Path, "src", "AgentCost.Embeddings.MiniLM", "AgentCost.Embeddings.MiniLM.csproj");
+
     private static string Find()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)

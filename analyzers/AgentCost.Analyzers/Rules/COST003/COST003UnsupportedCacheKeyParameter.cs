@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace AgentCost.Analyzers.Rules;
 
 /// <summary>
-/// COST003: a parameter of a <c>[Cached]</c> method whose type cannot be part of a cache key (a delegate, a stream,
+/// COST003: a parameter of a <c>[Cached]</c> or <c>[SemanticCached]</c> method whose type cannot be part of a cache key (a delegate, a stream,
 /// <c>object</c>, a pointer, a service, a type with nothing to serialise) and is not marked <c>[NotCacheKey]</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -18,7 +18,7 @@ public sealed class COST003UnsupportedCacheKeyParameter() : AgentCostAnalyzer(De
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, KnownSymbols known)
     {
-        if (known.HasCachedAttribute)
+        if (known.HasCachedAttribute || known.HasSemanticCachedAttribute)
         {
             start.RegisterSymbolAction(AnalyzeMethod, SymbolKind.Method);
         }
@@ -32,7 +32,8 @@ public sealed class COST003UnsupportedCacheKeyParameter() : AgentCostAnalyzer(De
             return;
         }
 
-        if (!AgentCostAttributes.Has(method, AgentCostAttributes.Cached))
+        // A [SemanticCached] method keys its other parameters as [Cached] does; its prompt is a string, never reported.
+        if (!AgentCostAttributes.Has(method, AgentCostAttributes.Cached) && !AgentCostAttributes.Has(method, AgentCostAttributes.SemanticCached))
         {
             return;
         }

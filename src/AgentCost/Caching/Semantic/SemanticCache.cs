@@ -73,7 +73,7 @@ internal sealed partial class SemanticCache : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         Validate(options);
         _embedder = embedder;
-        _verifier = options.Verifier ?? CreateDefaultVerifier();
+        _verifier = options.Verifier ?? new SemanticHitRules(options.Rules);
         _indexFactory = options.IndexFactory ?? CreateDefaultIndex;
         _time = timeProvider ?? TimeProvider.System;
         _metrics = metrics;
@@ -141,12 +141,6 @@ internal sealed partial class SemanticCache : IDisposable
         }
     }
 
-    /// <summary>
-    /// The guard used when <see cref="SemanticCacheOptions.Verifier"/> is not set. It accepts every candidate until the
-    /// built-in rules (numbers, negation, entities, direction, contrast words) replace it here.
-    /// </summary>
-    internal static ISemanticHitVerifier CreateDefaultVerifier() => AcceptingVerifier.Instance;
-
     /// <summary>The index used when <see cref="SemanticCacheOptions.IndexFactory"/> is not set: exact while small, a graph when large.</summary>
     internal static ISemanticIndex CreateDefaultIndex(int dimensions) => new AdaptiveSemanticIndex(dimensions);
 
@@ -158,7 +152,16 @@ internal sealed partial class SemanticCache : IDisposable
     /// <param name="prompt">The text matched by similarity.</param>
     /// <param name="method">The agent method, for the metric's tag; <see langword="null"/> in the call layer.</param>
     /// <param name="cancellationToken">The caller's token.</param>
-    public async ValueTask<SemanticCacheLookup> LookupAsync(string partition, string prompt, string? method, CancellationToken cancellationToken)
+    public ValueTask<SemanticCacheLookup> LookupAsync(string partition, string prompt, string? method, CancellationToken cancellationToken)
+        => LookupAsync(partition, prompt, method, _threshold, cancellationToken);
+
+    /// <summary>Looks <paramref name="prompt"/> up as the other overload does, with a threshold of the caller's (a method's own).</summary>
+    /// <param name="partition">Everything that must be equal for an entry to answer, as one string.</param>
+    /// <param name="prompt">The text matched by similarity.</param>
+    /// <param name="method">The agent method, for the metric's tag.</param>
+    /// <param name="threshold">The similarity from which a cached prompt is a candidate, in (0, 1].</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    public async ValueTask<SemanticCacheLookup> LookupAsync(string partition, string prompt, string? method, float threshold, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(partition);
         ArgumentNullException.ThrowIfNull(prompt);
@@ -179,7 +182,7 @@ internal sealed partial class SemanticCache : IDisposable
             }
 
             var rejected = false;
-            for (var i = 0; i < found && matches[i].Similarity >= _threshold; i++)
+            for (var i = 0; i < found && matches[i].Similarity >= threshold; i++)
             {
                 if (!TryGetLive(matches[i].Id, out var candidate))
                 {
@@ -226,6 +229,18 @@ internal sealed partial class SemanticCache : IDisposable
     /// <param name="missCostUnits">What the model calls that made the answer cost, in money units; credited as saved on each hit.</param>
     /// <returns>Whether the value was stored.</returns>
     public bool Store(in SemanticCacheLookup miss, byte[] value, long missCostUnits)
+        => Store(in miss, value, missCostUnits, _ttlTicks);
+
+    /// <summary>Keeps <paramref name="value"/> as the other overload does, for a time to live of the caller's (a method's own).</summary>
+    /// <param name="miss">The miss whose answer this is.</param>
+    /// <param name="value">The answer, serialised; the cache keeps this array and never hands it out.</param>
+    /// <param name="missCostUnits">What the model calls that made the answer cost, in money units.</param>
+    /// <param name="timeToLive">How long the entry is served; positive.</param>
+    /// <returns>Whether the value was stored.</returns>
+    public bool Store(in SemanticCacheLookup miss, byte[] value, long missCostUnits, TimeSpan timeToLive)
+        => Store(in miss, value, missCostUnits, timeToLive.Ticks);
+
+    private bool Store(in SemanticCacheLookup miss, byte[] value, long missCostUnits, long ttlTicks)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (!miss.CanStore)
@@ -255,7 +270,7 @@ internal sealed partial class SemanticCache : IDisposable
                 RemoveLocked(old);
             }
 
-            var entry = new Entry(++_nextId, miss.Prompt, value, Math.Max(0, missCostUnits), now + _ttlTicks, size);
+            var entry = new Entry(++_nextId, miss.Prompt, value, Math.Max(0, missCostUnits), now + ttlTicks, size);
             if (!TryAddToIndexLocked(miss.Partition, entry, vector))
             {
                 return false;
@@ -557,14 +572,6 @@ internal sealed partial class SemanticCache : IDisposable
         public Entry? Older;
 
         public bool IsLinked;
-    }
-
-    private sealed class AcceptingVerifier : ISemanticHitVerifier
-    {
-        public static readonly AcceptingVerifier Instance = new();
-
-        public ValueTask<SemanticHitVerdict> VerifyAsync(SemanticHitCandidate candidate, CancellationToken cancellationToken)
-            => ValueTask.FromResult(SemanticHitVerdict.Accept);
     }
 
     private static partial class Log

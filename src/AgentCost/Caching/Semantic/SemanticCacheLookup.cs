@@ -1,8 +1,8 @@
 namespace AgentCost.Caching;
 
 /// <summary>
-/// What <see cref="SemanticCache.LookupAsync"/> found: a hit, with the cached value and what its miss cost; or a miss,
-/// with what <see cref="SemanticCache.Store"/> needs to keep the answer the caller gets from the model.
+/// What <see cref="SemanticCache.LookupAsync(string, string, string?, CancellationToken)"/> found: a hit, with the cached value and what its miss cost; or a miss,
+/// with what <see cref="SemanticCache.Store(in SemanticCacheLookup, byte[], long)"/> needs to keep the answer the caller gets from the model.
 /// </summary>
 internal readonly struct SemanticCacheLookup
 {
