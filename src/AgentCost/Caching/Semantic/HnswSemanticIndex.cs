@@ -14,6 +14,10 @@ namespace AgentCost.Caching;
 /// <para>Searches share a read lock and run side by side without allocating; an addition or removal holds them off
 /// while it links a vector into the graph. A removed entry stays in the graph as a waypoint, left out of every result,
 /// and its place is taken by the next vector added, which is linked in again.</para>
+/// <para>With quantisation (the default) the graph is built and walked on int8 copies of the vectors, a quarter of the
+/// bytes to read per comparison; the candidates a lookup ends with are then compared again in full precision, so the
+/// order and the similarities it reports are exact among them. Quantisation costs one byte per dimension more per
+/// entry, since the full vectors are kept for that last comparison.</para>
 /// <para><see cref="Add"/> rejects a vector that holds NaN or infinity (<see cref="ArgumentException"/>), and a search
 /// with such a query finds nothing.</para>
 /// </remarks>
@@ -26,7 +30,7 @@ public sealed class HnswSemanticIndex : ISemanticIndex
     public const int DefaultConstructionBreadth = 128;
 
     /// <summary>The default breadth of a lookup (ef): how many candidates are kept while the graph is walked.</summary>
-    public const int DefaultSearchBreadth = 96;
+    public const int DefaultSearchBreadth = 192;
 
     private const int PageShift = 10;
     private const int PageRows = 1 << PageShift;
@@ -48,10 +52,13 @@ public sealed class HnswSemanticIndex : ISemanticIndex
     private readonly int _constructionBreadth;
     private readonly int _searchBreadth;
     private readonly double _levelFactor;
+    private readonly bool _quantized;
 
     // Vectors and lowest-level links in pages of 1,024 slots, so that growth never copies them. A slot's links are
     // their count followed by that many slots.
     private float[][] _vectorPages = [];
+    private sbyte[][] _codePages = [];
+    private float[] _scales = [];
     private int[][] _linkPages = [];
     private int[]?[] _upperLinks = [];
     private long[] _ids = [];
@@ -67,8 +74,9 @@ public sealed class HnswSemanticIndex : ISemanticIndex
     /// <param name="maxConnections">The most links of a vector on each level above the lowest (M), from 2 to 64; the lowest level has twice as many. More links, better recall, more memory and slower additions.</param>
     /// <param name="constructionBreadth">The breadth of the search that links a new vector (efConstruction), at least <paramref name="maxConnections"/>. Wider, a better graph and slower additions.</param>
     /// <param name="searchBreadth">The breadth of a lookup (ef), at least 1; a lookup for more matches than this searches as wide as the matches asked for. Wider, better recall and slower lookups.</param>
+    /// <param name="quantize">Whether the graph is built and walked on int8 copies of the vectors, the candidates of a lookup compared again in full precision.</param>
     /// <exception cref="ArgumentOutOfRangeException">A value is outside its range.</exception>
-    public HnswSemanticIndex(int dimensions, int maxConnections = DefaultMaxConnections, int constructionBreadth = DefaultConstructionBreadth, int searchBreadth = DefaultSearchBreadth)
+    public HnswSemanticIndex(int dimensions, int maxConnections = DefaultMaxConnections, int constructionBreadth = DefaultConstructionBreadth, int searchBreadth = DefaultSearchBreadth, bool quantize = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimensions);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 2);
@@ -81,6 +89,7 @@ public sealed class HnswSemanticIndex : ISemanticIndex
         _constructionBreadth = constructionBreadth;
         _searchBreadth = searchBreadth;
         _levelFactor = 1 / Math.Log(maxConnections);
+        _quantized = quantize;
     }
 
     /// <inheritdoc />
@@ -106,6 +115,10 @@ public sealed class HnswSemanticIndex : ISemanticIndex
 
             var slot = _free.TryPop(out var free) ? free : NewSlot();
             vector.CopyTo(Vector(slot));
+            if (_quantized)
+            {
+                _scales[slot] = SemanticVectorCodes.Encode(vector, Codes(slot));
+            }
             _ids[slot] = id;
             _removed[slot] = false;
             _slots[id] = slot;
@@ -155,18 +168,32 @@ public sealed class HnswSemanticIndex : ISemanticIndex
                 return 0;
             }
 
+            var scratch = ThreadScratch;
+            var probe = QueryProbe(query, scratch);
             var current = _entry;
-            var similarity = Similarity(query, current);
+            var similarity = Similarity(probe, current);
             for (var level = _topLevel; level > 0; level--)
             {
-                Descend(query, ref current, ref similarity, level);
+                Descend(probe, ref current, ref similarity, level);
             }
 
-            var scratch = ThreadScratch;
             var breadth = Math.Max(_searchBreadth, Math.Min(matches.Length, _count));
-            var found = SearchLevel(query, current, similarity, breadth, 0, liveOnly: true, scratch);
+            var found = SearchLevel(probe, current, similarity, breadth, 0, liveOnly: true, scratch);
             var results = scratch.Results.AsSpan(0, found);
-            SemanticMatchHeap.SortDescending(results, found);
+            if (_quantized)
+            {
+                // The re-rank: what is reported is the exact similarity, never the estimate, which may be higher.
+                foreach (ref var result in results)
+                {
+                    result = new SemanticMatch(result.Id, TensorPrimitives.Dot(query, Vector((int)result.Id)));
+                }
+
+                SemanticMatchHeap.Sort(results);
+            }
+            else
+            {
+                SemanticMatchHeap.SortDescending(results, found);
+            }
 
             var written = Math.Min(found, matches.Length);
             for (var i = 0; i < written; i++)
@@ -223,12 +250,17 @@ public sealed class HnswSemanticIndex : ISemanticIndex
             var pages = Math.Max(4, page * 2);
             Array.Resize(ref _vectorPages, pages);
             Array.Resize(ref _linkPages, pages);
+            Array.Resize(ref _codePages, pages);
         }
 
         if ((slot & PageMask) == 0)
         {
             _vectorPages[page] = new float[PageRows * Dimensions];
             _linkPages[page] = new int[PageRows * (_maxConnections0 + 1)];
+            if (_quantized)
+            {
+                _codePages[page] = new sbyte[PageRows * Dimensions];
+            }
         }
 
         if (slot == _ids.Length)
@@ -238,6 +270,10 @@ public sealed class HnswSemanticIndex : ISemanticIndex
             Array.Resize(ref _levels, slots);
             Array.Resize(ref _removed, slots);
             Array.Resize(ref _upperLinks, slots);
+            if (_quantized)
+            {
+                Array.Resize(ref _scales, slots);
+            }
         }
 
         // The level of a slot is drawn once and kept when the slot is reused, so the upper levels keep their shape.
@@ -259,18 +295,18 @@ public sealed class HnswSemanticIndex : ISemanticIndex
             return;
         }
 
-        ReadOnlySpan<float> vector = Vector(slot);
+        var probe = StoredProbe(slot);
         var scratch = ThreadScratch;
         var current = _entry;
-        var similarity = Similarity(vector, current);
+        var similarity = Similarity(probe, current);
         for (var upper = _topLevel; upper > level; upper--)
         {
-            Descend(vector, ref current, ref similarity, upper);
+            Descend(probe, ref current, ref similarity, upper);
         }
 
         for (var at = Math.Min(level, _topLevel); at >= 0; at--)
         {
-            var found = SearchLevel(vector, current, similarity, _constructionBreadth, at, liveOnly: false, scratch);
+            var found = SearchLevel(probe, current, similarity, _constructionBreadth, at, liveOnly: false, scratch);
             var candidates = scratch.Results.AsSpan(0, found);
             SemanticMatchHeap.SortDescending(candidates, found);
 
@@ -315,14 +351,14 @@ public sealed class HnswSemanticIndex : ISemanticIndex
             return;
         }
 
-        ReadOnlySpan<float> vector = Vector(from);
+        var probe = StoredProbe(from);
         var candidates = scratch.Pruning(count + 1);
         for (var i = 0; i < count; i++)
         {
-            candidates[i] = new SemanticMatch(links[i + 1], Similarity(vector, links[i + 1]));
+            candidates[i] = new SemanticMatch(links[i + 1], Similarity(probe, links[i + 1]));
         }
 
-        candidates[count] = new SemanticMatch(to, Similarity(vector, to));
+        candidates[count] = new SemanticMatch(to, Similarity(probe, to));
         SemanticMatchHeap.Sort(candidates);
         links[0] = SelectNeighbours(candidates, from, links[1..]);
     }
@@ -348,11 +384,11 @@ public sealed class HnswSemanticIndex : ISemanticIndex
                 continue;
             }
 
-            ReadOnlySpan<float> vector = Vector(slot);
+            var probe = StoredProbe(slot);
             var diverse = true;
             for (var i = 0; i < count; i++)
             {
-                if (Similarity(vector, chosen[i]) > candidate.Similarity)
+                if (Similarity(probe, chosen[i]) > candidate.Similarity)
                 {
                     diverse = false;
                     break;
@@ -369,7 +405,7 @@ public sealed class HnswSemanticIndex : ISemanticIndex
     }
 
     /// <summary>Greedy walk on one upper level: moves to a more similar neighbour until none is.</summary>
-    private void Descend(ReadOnlySpan<float> query, ref int current, ref float similarity, int level)
+    private void Descend(in Probe query, ref int current, ref float similarity, int level)
     {
         bool moved;
         do
@@ -395,7 +431,7 @@ public sealed class HnswSemanticIndex : ISemanticIndex
     /// Best-first search on one level, keeping the <paramref name="breadth"/> most similar slots in the scratch's
     /// results heap (slot numbers as ids). Removed slots are walked through but, for a lookup, never kept.
     /// </summary>
-    private int SearchLevel(ReadOnlySpan<float> query, int entry, float entrySimilarity, int breadth, int level, bool liveOnly, Scratch scratch)
+    private int SearchLevel(in Probe query, int entry, float entrySimilarity, int breadth, int level, bool liveOnly, Scratch scratch)
     {
         var visited = scratch.Visit(_slotCount, out var mark);
         var results = scratch.ResultsOf(breadth);
@@ -448,7 +484,29 @@ public sealed class HnswSemanticIndex : ISemanticIndex
         return found;
     }
 
-    private float Similarity(ReadOnlySpan<float> query, int slot) => TensorPrimitives.Dot(query, Vector(slot));
+    /// <summary>The similarity the graph is built and walked by: estimated from the codes when quantised.</summary>
+    private float Similarity(in Probe probe, int slot)
+        => _quantized
+            ? SemanticVectorCodes.Dot(probe.Codes, Codes(slot)) * probe.Scale * _scales[slot]
+            : TensorPrimitives.Dot(probe.Vector, Vector(slot));
+
+    private Probe StoredProbe(int slot)
+        => _quantized ? new Probe(Vector(slot), Codes(slot), _scales[slot]) : new Probe(Vector(slot), default, 0);
+
+    private Probe QueryProbe(ReadOnlySpan<float> query, Scratch scratch)
+    {
+        if (!_quantized)
+        {
+            return new Probe(query, default, 0);
+        }
+
+        var codes = scratch.QueryCodes(Dimensions);
+        var scale = SemanticVectorCodes.Encode(query, codes);
+        return new Probe(query, codes, scale);
+    }
+
+    private Span<sbyte> Codes(int slot)
+        => new(_codePages[slot >> PageShift], (slot & PageMask) * Dimensions, Dimensions);
 
     private Span<float> Vector(int slot)
         => new(_vectorPages[slot >> PageShift], (slot & PageMask) * Dimensions, Dimensions);
@@ -465,6 +523,14 @@ public sealed class HnswSemanticIndex : ISemanticIndex
         return new Span<int>(_upperLinks[slot], (level - 1) * upper, upper);
     }
 
+    /// <summary>A vector to compare with the graph's: in full precision, and its codes and scale when quantised.</summary>
+    private readonly ref struct Probe(ReadOnlySpan<float> vector, ReadOnlySpan<sbyte> codes, float scale)
+    {
+        public readonly ReadOnlySpan<float> Vector = vector;
+        public readonly ReadOnlySpan<sbyte> Codes = codes;
+        public readonly float Scale = scale;
+    }
+
     /// <summary>One thread's working memory for searches, reused so that a lookup allocates nothing once warm.</summary>
     private sealed class Scratch
     {
@@ -472,6 +538,7 @@ public sealed class HnswSemanticIndex : ISemanticIndex
         private int _mark;
         private SemanticMatch[] _results = new SemanticMatch[128];
         private SemanticMatch[] _pruning = new SemanticMatch[129];
+        private sbyte[] _queryCodes = [];
 
         public SemanticMatch[] Candidates { get; private set; } = new SemanticMatch[256];
 
@@ -510,6 +577,16 @@ public sealed class HnswSemanticIndex : ISemanticIndex
             var candidates = Candidates;
             Array.Resize(ref candidates, candidates.Length * 2);
             return Candidates = candidates;
+        }
+
+        public Span<sbyte> QueryCodes(int dimensions)
+        {
+            if (_queryCodes.Length < dimensions)
+            {
+                _queryCodes = new sbyte[dimensions];
+            }
+
+            return _queryCodes.AsSpan(0, dimensions);
         }
 
         public Span<SemanticMatch> Pruning(int count)

@@ -141,8 +141,8 @@ internal sealed partial class SemanticCache : IDisposable
         }
     }
 
-    /// <summary>The index used when <see cref="SemanticCacheOptions.IndexFactory"/> is not set.</summary>
-    internal static ISemanticIndex CreateDefaultIndex(int dimensions) => new ExactSemanticIndex(dimensions);
+    /// <summary>The index used when <see cref="SemanticCacheOptions.IndexFactory"/> is not set: exact while small, a graph when large.</summary>
+    internal static ISemanticIndex CreateDefaultIndex(int dimensions) => new AdaptiveSemanticIndex(dimensions);
 
     /// <summary>
     /// Looks <paramref name="prompt"/> up in <paramref name="partition"/>. Never throws but for
