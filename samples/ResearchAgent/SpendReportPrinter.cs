@@ -38,7 +38,7 @@ public static class SpendReportPrinter
         if (report.SemanticCacheHits > 0)
         {
             var hits = report.SemanticCacheHits == 1 ? "1 hit answered a question asked before in other words" : $"{report.SemanticCacheHits} hits answered questions asked before in other words";
-            output.WriteLine($"Semantic cache: {hits} without a model call, saving {Money(report.SemanticCacheSavings)} (what their first asking cost).");
+            output.WriteLine($"Semantic cache: {hits} without a model call, saving {Money(report.SemanticCacheSavings)} (what answering them the first time cost).");
         }
     }
 
