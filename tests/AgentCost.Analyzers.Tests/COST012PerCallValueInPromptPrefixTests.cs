@@ -39,8 +39,42 @@ public sealed class COST012PerCallValueInPromptPrefixTests
         { "a constructor parameter", "private readonly ChatMessage _system;\npublic Agent(string name) => _system = new(ChatRole.System, $\"You are {name}. Be brief.\");" },
         { "an assistant message", "public ChatMessage Reply() => new(ChatRole.Assistant, $\"At {DateTime.Now} I said: hello there.\");" },
         { "another type's Instructions", "public sealed class Job { public string Instructions { get; set; } = \"\"; }\npublic Job Make() => new() { Instructions = $\"{DateTime.Now} run the job.\" };" },
+        { "a member of a parameter", "public sealed class Settings { public string SystemPrompt { get; set; } = \"\"; }\npublic ChatMessage System(Settings settings) => new(ChatRole.System, $\"{settings.SystemPrompt}\\nThe current date is {DateTime.Now:d}.\");" },
         { "a reassigned local is read from its initializer", "public ChatMessage System() { var prompt = \"You are a clerk.\"; prompt += $\" Today is {DateTime.Now}.\"; return new(ChatRole.System, prompt); }" },
     };
+
+    /// <summary>
+    /// Prompt layouts found in public agent code (C#, and Python and TypeScript layouts written here in C#), in this
+    /// project's own words. The rule's answer on each is pinned, misses included; docs/rules/COST012.md counts them.
+    /// </summary>
+    public static TheoryData<string, string> ModelledOnPublicCode => new()
+    {
+        // Reported, rightly: a clock reading opens the system prompt or sits before its instructions.
+        { "date and time open an agent's instructions", "public ChatOptions Options() => new() { Instructions = $\"Today is {{|COST012:DateTime.Now.ToString(\"dddd, MMMM d\")|}}. It is {DateTime.Now:t}.\\nYou keep the team's notes. Use the tools to save and search them.\" };" },
+        { "persona, then the date, then the job", "public ChatMessage System() => new(ChatRole.System, $\"You are a market analyst. Today is {{|COST012:DateTime.Now|}:MMMM d, yyyy}.\\n\\nResearch the sentiment for the ticker with web search.\");" },
+        { "preamble with the date before the workflow", "private const string Skills = \"Skills: search, summarize, cite.\";\npublic ChatMessage System() => new(ChatRole.System, $\"You are a research assistant for clinicians. Today is {{|COST012:DateTime.UtcNow|}:yyyy-MM-dd}.\\nWork through the stages in order.\\n{Skills}\");" },
+        { "date first in a report prompt sent as the only message", "public Task<ChatResponse> ReportAsync() => _chat.GetResponseAsync($\"Today is {{|COST012:DateTime.Now|}:d}.\\nYou are an advisor gathering documents for a daily report.\");" },
+        // Reported, wrongly: a language parameter in the middle splits the cache per language, which is cheap.
+        { "a language parameter mid-sentence", "public ChatMessage System(string language) => new(ChatRole.System, $\"You summarize video transcripts. Write the summary in {{|COST012:language|}} in at most five bullets.\");" },
+        // Not reported, rightly.
+        { "the date after the cutoff note", "public ChatMessage System() => new(ChatRole.System, $\"You are a chat assistant. Answer concisely.\\nKnowledge cutoff: 2024-06\\nCurrent date: {DateTime.UtcNow:yyyy-MM-dd}\");" },
+        { "configured prompt, then the date", "public sealed class PluginSettings { public string SystemMessage { get; set; } = \"\"; }\npublic ChatMessage System(PluginSettings settings) => new(ChatRole.System, $\"{settings.SystemMessage}\\n\\nThe current date is {DateTime.Now:yyyy-MM-dd}.\");" },
+        { "a profile in a second system message", "public List<ChatMessage> Start(string profileJson) => new() { new(ChatRole.System, \"You answer investors' questions from the data.\"), new(ChatRole.System, $\"Current investor profile: {profileJson}\") };" },
+        { "the user's name at the end", "public ChatOptions Options(string userName) => new() { Instructions = $\"You are a helpful assistant. The user's name is {userName}.\" };" },
+        // Not reported, wrongly (misses): the prompt is assembled by string.Join or a StringBuilder, inserted at the
+        // front of an existing list, or built with Semantic Kernel's ChatHistory, none of which the rule reads.
+        { "date joined in front of the instructions", "public ChatMessage System() => new(ChatRole.System, string.Join(\"\\n\", $\"Today is {DateTime.Now:d}.\", \"You are a research assistant writing sourced reports.\"));" },
+        { "time lines appended before the live context", "public ChatMessage System(bool live) { var sb = new System.Text.StringBuilder(\"You chat with the stream.\\n\"); sb.AppendLine($\"The local time is {DateTime.Now:H:mm}.\"); if (live) sb.AppendLine(\"The stream is live; keep answers short.\"); return new(ChatRole.System, sb.ToString()); }" },
+        { "a session stamp inserted at the front", "public void Prepare(List<ChatMessage> messages) { var stamp = DateTimeOffset.UtcNow.ToString(\"O\"); messages.Insert(0, new ChatMessage(ChatRole.System, $\"<session updated=\\\"{stamp}\\\"/> Follow the session rules.\")); }" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ModelledOnPublicCode))]
+    public Task AnswersOnLayoutsFoundInPublicCode(string shape, string members)
+    {
+        _ = shape;
+        return Verify.AnalyzeAsync(Sources.Agent(members));
+    }
 
     [Theory]
     [MemberData(nameof(Reported))]

@@ -209,13 +209,21 @@ public sealed class COST012PerCallValueInPromptPrefix() : AgentCostAnalyzer(Desc
     /// <summary>Whether an expression reads a value that differs between calls.</summary>
     private static bool IsPerCall(IOperation expression, PromptSymbols symbols, bool parametersCount)
     {
+        // A parameter counts only as the value itself (`{userName}`, `{id.ToString()}`): a member of a parameter
+        // (`{settings.SystemPrompt}`) is as often the application's fixed configuration as a per-request value.
+        if (parametersCount
+            && (expression is IInvocationOperation { TargetMethod.Name: "ToString", Instance: { } instance } ? OperationTree.Unwrap(instance) : expression)
+                is IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: not MethodKind.Constructor } })
+        {
+            return true;
+        }
+
         foreach (var operation in OperationTree.SelfAndDescendantsInBody(expression))
         {
             switch (operation)
             {
                 case IPropertyReferenceOperation property when symbols.IsPerCallProperty(property.Property):
                 case IInvocationOperation invocation when symbols.IsPerCallMethod(invocation.TargetMethod):
-                case IParameterReferenceOperation { Parameter.ContainingSymbol: IMethodSymbol { MethodKind: not MethodKind.Constructor } } when parametersCount:
                     return true;
             }
         }
