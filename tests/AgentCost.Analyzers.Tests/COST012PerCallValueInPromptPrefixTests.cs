@@ -23,6 +23,9 @@ public sealed class COST012PerCallValueInPromptPrefixTests
         { "a system prompt held in a local", "public ChatMessage System() { var prompt = $\"Today is {{|COST012:DateTime.UtcNow|}:D}.\\nYou are a travel agent.\"; return new(ChatRole.System, prompt); }" },
         { "a date before a read-only instructions field", "private static readonly string Rules = \"Be brief.\";\npublic ChatMessage System() => new(ChatRole.System, $\"Today is {{|COST012:DateTime.UtcNow|}}.\\n{Rules}\");" },
         { "the string sent as the only message", "public Task<ChatResponse> AskAsync(string question) => _chat.GetResponseAsync($\"[{{|COST012:DateTime.UtcNow|}}] Answer the question: {question}\");" },
+        { "a message inserted at the front", "public void Prepare(List<ChatMessage> messages) => messages.Insert(0, new ChatMessage(ChatRole.User, $\"Run {{|COST012:Guid.NewGuid()|}}. Continue the task.\"));" },
+        { "a clock held in a local and interpolated", "public ChatMessage System() { var now = {|COST012:DateTime.UtcNow.ToString(\"O\")|}; return new(ChatRole.System, $\"Now: {now}. You are a clerk.\"); }" },
+        { "a date joined by string.Join", "public ChatMessage System() => new(ChatRole.System, string.Join(\" \", [$\"Today is {{|COST012:DateTime.Today|}:d}.\", \"You are a clerk.\"]));" },
         { "the first message of a list", "public List<ChatMessage> Messages(string q) => [new(ChatRole.User, $\"It is {{|COST012:DateTime.Now|}}. Summarize the report below.\\n{q}\"), new(ChatRole.User, q)];" },
     };
 
@@ -39,6 +42,7 @@ public sealed class COST012PerCallValueInPromptPrefixTests
         { "a constructor parameter", "private readonly ChatMessage _system;\npublic Agent(string name) => _system = new(ChatRole.System, $\"You are {name}. Be brief.\");" },
         { "an assistant message", "public ChatMessage Reply() => new(ChatRole.Assistant, $\"At {DateTime.Now} I said: hello there.\");" },
         { "another type's Instructions", "public sealed class Job { public string Instructions { get; set; } = \"\"; }\npublic Job Make() => new() { Instructions = $\"{DateTime.Now} run the job.\" };" },
+        { "a message inserted after the first", "public void Prepare(List<ChatMessage> messages) => messages.Insert(1, new ChatMessage(ChatRole.User, $\"Run {Guid.NewGuid()}. Continue the task.\"));" },
         { "a member of a parameter", "public sealed class Settings { public string SystemPrompt { get; set; } = \"\"; }\npublic ChatMessage System(Settings settings) => new(ChatRole.System, $\"{settings.SystemPrompt}\\nThe current date is {DateTime.Now:d}.\");" },
         { "a reassigned local is read from its initializer", "public ChatMessage System() { var prompt = \"You are a clerk.\"; prompt += $\" Today is {DateTime.Now}.\"; return new(ChatRole.System, prompt); }" },
     };
@@ -61,11 +65,10 @@ public sealed class COST012PerCallValueInPromptPrefixTests
         { "configured prompt, then the date", "public sealed class PluginSettings { public string SystemMessage { get; set; } = \"\"; }\npublic ChatMessage System(PluginSettings settings) => new(ChatRole.System, $\"{settings.SystemMessage}\\n\\nThe current date is {DateTime.Now:yyyy-MM-dd}.\");" },
         { "a profile in a second system message", "public List<ChatMessage> Start(string profileJson) => new() { new(ChatRole.System, \"You answer investors' questions from the data.\"), new(ChatRole.System, $\"Current investor profile: {profileJson}\") };" },
         { "the user's name at the end", "public ChatOptions Options(string userName) => new() { Instructions = $\"You are a helpful assistant. The user's name is {userName}.\" };" },
-        // Not reported, wrongly (misses): the prompt is assembled by string.Join or a StringBuilder, inserted at the
-        // front of an existing list, or built with Semantic Kernel's ChatHistory, none of which the rule reads.
-        { "date joined in front of the instructions", "public ChatMessage System() => new(ChatRole.System, string.Join(\"\\n\", $\"Today is {DateTime.Now:d}.\", \"You are a research assistant writing sourced reports.\"));" },
+        { "date joined in front of the instructions", "public ChatMessage System() => new(ChatRole.System, string.Join(\"\\n\", $\"Today is {{|COST012:DateTime.Now|}:d}.\", \"You are a research assistant writing sourced reports.\"));" },
+        { "a session stamp in a message inserted at the front", "public void Prepare(List<ChatMessage> messages) { var stamp = {|COST012:DateTimeOffset.UtcNow.ToString(\"O\")|}; messages.Insert(0, new ChatMessage(ChatRole.System, $\"<session updated=\\\"{stamp}\\\"/> Follow the session rules.\")); }" },
+        // Not reported, wrongly (a miss): the prompt is assembled with a StringBuilder, which the rule does not read.
         { "time lines appended before the live context", "public ChatMessage System(bool live) { var sb = new System.Text.StringBuilder(\"You chat with the stream.\\n\"); sb.AppendLine($\"The local time is {DateTime.Now:H:mm}.\"); if (live) sb.AppendLine(\"The stream is live; keep answers short.\"); return new(ChatRole.System, sb.ToString()); }" },
-        { "a session stamp inserted at the front", "public void Prepare(List<ChatMessage> messages) { var stamp = DateTimeOffset.UtcNow.ToString(\"O\"); messages.Insert(0, new ChatMessage(ChatRole.System, $\"<session updated=\\\"{stamp}\\\"/> Follow the session rules.\")); }" },
     };
 
     [Theory]

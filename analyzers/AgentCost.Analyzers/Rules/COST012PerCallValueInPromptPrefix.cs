@@ -98,6 +98,9 @@ public sealed class COST012PerCallValueInPromptPrefix() : AgentCostAnalyzer(Desc
             IArrayInitializerOperation array => array.ElementValues.Length > 0 && array.ElementValues[0] == element,
             IArgumentOperation { Parent: IInvocationOperation { Parent: IObjectOrCollectionInitializerOperation initializer } add } argument
                 => initializer.Initializers.Length > 0 && initializer.Initializers[0] == add && add.Arguments.Length == 1 && add.Arguments[0] == argument,
+            // messages.Insert(0, message) puts it in front of whatever the list holds.
+            IArgumentOperation { Parent: IInvocationOperation { TargetMethod.Name: "Insert", Arguments.Length: 2 } insert } argument
+                => insert.Arguments[1] == argument && insert.Arguments[0].Value.ConstantValue is { HasValue: true, Value: 0 },
             _ => false,
         };
     }
@@ -137,7 +140,7 @@ public sealed class COST012PerCallValueInPromptPrefix() : AgentCostAnalyzer(Desc
                 {
                     if (part is IInterpolationOperation interpolation)
                     {
-                        parts.Add(OperationTree.Unwrap(interpolation.Expression));
+                        Flatten(interpolation.Expression, parts, hops);
                     }
                     else
                     {
@@ -158,6 +161,19 @@ public sealed class COST012PerCallValueInPromptPrefix() : AgentCostAnalyzer(Desc
                 }
 
                 break;
+            case IInvocationOperation { TargetMethod: { Name: "Join", ContainingType.SpecialType: SpecialType.System_String } } join
+                when join.Arguments.Length == 2 && Unpacked(join.Arguments[1]) is { } elements:
+                for (var i = 0; i < elements.Length; i++)
+                {
+                    if (i > 0)
+                    {
+                        Flatten(join.Arguments[0].Value, parts, hops);
+                    }
+
+                    Flatten(elements[i], parts, hops);
+                }
+
+                break;
             case ILocalReferenceOperation local when hops > 0 && LocalInitializer(local) is { } initializer:
                 Flatten(initializer, parts, hops - 1);
                 break;
@@ -166,6 +182,15 @@ public sealed class COST012PerCallValueInPromptPrefix() : AgentCostAnalyzer(Desc
                 break;
         }
     }
+
+    /// <summary>The strings of a <c>params</c> argument or an explicit array or collection expression, or <see langword="null"/>.</summary>
+    private static System.Collections.Immutable.ImmutableArray<IOperation>? Unpacked(IArgumentOperation argument)
+        => OperationTree.Unwrap(argument.Value) switch
+        {
+            IArrayCreationOperation { Initializer: { } initializer } => initializer.ElementValues,
+            ICollectionExpressionOperation collection => collection.Elements,
+            _ => null,
+        };
 
     /// <summary>The initializer of a local declared with one, in the same body; its later assignments are not followed.</summary>
     private static IOperation? LocalInitializer(ILocalReferenceOperation reference)
