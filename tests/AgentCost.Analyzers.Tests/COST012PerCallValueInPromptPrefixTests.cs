@@ -128,4 +128,39 @@ public sealed class COST012PerCallValueInPromptPrefixTests
         var source = Sources.Agent($"public ChatMessage System() => new(ChatRole.System, {text});");
         return Verify.FixAsync<COST012CodeFixProvider>(source, source);
     }
+
+    // Prompts half-typed: the pieces the rule opens (interpolations, concatenations, Join, locals, Insert) with parts missing or circular.
+    public static TheoryData<string> IncompletePrompts =>
+    [
+        "_ = new ChatMessage(ChatRole.System, $\"Today is {DateTime.} You are a clerk.\");",
+        "_ = new ChatMessage(ChatRole.System, $\"Today is {} You are a clerk.\");",
+        "_ = new ChatMessage(ChatRole.System, \"Now \" + + \" be brief.\");",
+        "_ = new ChatMessage(ChatRole., $\"{Guid.NewGuid()} be brief.\");",
+        "_ = new ChatMessage(ChatRole.System, string.Join(, $\"{DateTime.Now}\", \"be brief\"));",
+        "_ = new ChatMessage(ChatRole.System, string.Concat());",
+        "var p = p + $\"{DateTime.Now} be brief.\"; _ = new ChatMessage(ChatRole.System, p);",
+        "string a = b, b = a; _ = new ChatMessage(ChatRole.System, a + \" be brief.\");",
+        "messages.Insert(0, new ChatMessage(ChatRole.User, ));",
+        "messages.Insert(, new ChatMessage(ChatRole.User, $\"{Random.Shared.} go\"));",
+        "_ = new ChatOptions { Instructions = $\"{DateTime.UtcNow:} go on\" };",
+        "_ = new ChatOptions { Instructions = };",
+        "_ = chat.GetResponseAsync($\"{Environment.TickCount64.} go on\");",
+        "_ = new ChatMessage(ChatRole.System, $\"Now: {DateTime.Now\\nYou are a clerk.\");",
+    ];
+
+    [Theory]
+    [MemberData(nameof(IncompletePrompts))]
+    public async Task NeverThrowsOnIncompletePrompts(string body)
+    {
+        var source = Sources.Tools($$"""
+            public static void Run(IChatClient chat, List<ChatMessage> messages, string question)
+            {
+                {{body}}
+            }
+            """);
+
+        var (_, exceptions) = await AnalyzerRunner.RunAsync(AnalyzerRunner.Compile(source));
+
+        Assert.Empty(exceptions);
+    }
 }
