@@ -27,7 +27,7 @@ public sealed class COST012CodeFixProvider() : AgentCostCodeFixProvider(RuleIds.
         {
             if (root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is not { } node
                 || node.FirstAncestorOrSelf<InterpolatedStringExpressionSyntax>() is not { } prompt
-                || prompt.Parent is BinaryExpressionSyntax
+                || IsPieceOfALargerPrompt(prompt)
                 || Reorder(prompt) is not { } reordered)
             {
                 continue;
@@ -42,6 +42,17 @@ public sealed class COST012CodeFixProvider() : AgentCostCodeFixProvider(RuleIds.
 
         return Task.CompletedTask;
     }
+
+    /// <summary>Whether the string is joined to more text, where moving its sentence would not put the value at the prompt's end.</summary>
+    private static bool IsPieceOfALargerPrompt(InterpolatedStringExpressionSyntax prompt) => prompt.Parent switch
+    {
+        BinaryExpressionSyntax or ExpressionElementSyntax or InitializerExpressionSyntax or InterpolationSyntax => true,
+        ArgumentSyntax { Parent.Parent: InvocationExpressionSyntax invocation } => invocation.Expression is MemberAccessExpressionSyntax
+        {
+            Name.Identifier.ValueText: "Join" or "Concat" or "Format",
+        },
+        _ => false,
+    };
 
     /// <summary>The prompt with the sentence of its interpolations moved to the end, or <see langword="null"/> when the split is not clean.</summary>
     private static ExpressionSyntax? Reorder(InterpolatedStringExpressionSyntax prompt)

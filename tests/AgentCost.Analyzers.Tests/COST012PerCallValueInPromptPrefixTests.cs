@@ -121,6 +121,7 @@ public sealed class COST012PerCallValueInPromptPrefixTests
     [InlineData("$\"Today is {{|COST012:DateTime.UtcNow|}:d} and you are a helpful agent.\"")]
     [InlineData("$\"Today is {{|COST012:DateTime.UtcNow|}:d}. You help {DateTime.Now.Year} users.\"")]
     [InlineData("\"Today is \" + {|COST012:DateTime.UtcNow|} + \". You are a helpful agent.\"")]
+    [InlineData("string.Join(\" \", $\"Today is {{|COST012:DateTime.UtcNow|}:d}. You are a clerk.\", \"Be brief.\")")]
     [InlineData("$@\"Today is {{|COST012:DateTime.UtcNow|}:d}. You are a helpful agent.\"")]
     [InlineData("$\"Today is {{|COST012:DateTime.UtcNow|}:d}. You are a helpful agent\"")]
     public Task OffersNoFixWithoutACleanSentenceBoundary(string text)
