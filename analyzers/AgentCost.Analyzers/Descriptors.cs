@@ -112,6 +112,14 @@ internal static class Descriptors
         DiagnosticSeverity.Error,
         "[SemanticCached] compares one string prompt parameter by embedding and every other parameter exactly. A method with no prompt parameter, an ambiguous one, one that is not a string, that is also [Cached], that returns no result, or with a negative TtlSeconds or a Threshold outside (0, 1] is not intercepted, and runs uncached on every call.");
 
+    public static readonly DiagnosticDescriptor PerCallValueInPromptPrefix = Create(
+        RuleIds.PerCallValueInPromptPrefix,
+        "A value that changes on every call is ahead of static text in the prompt",
+        "'{0}' changes on every call and comes before static text in {1}, so the provider's prompt cache can never reuse this prefix; move it to the end",
+        CostCategory,
+        DiagnosticSeverity.Warning,
+        "Providers cache a prompt's longest stable prefix (tools, then the system prompt, then the messages) and bill a cached read at a fraction of the input price. A clock reading, a new Guid, a random number, a stopwatch or tick count, or a per-request parameter placed ahead of the prompt's static text changes the prefix on every call, so nothing after it is ever read from the cache.");
+
     private static DiagnosticDescriptor Create(
         string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description, params string[] customTags)
         => new(id, title, messageFormat, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md", customTags);

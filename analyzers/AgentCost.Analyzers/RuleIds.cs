@@ -35,4 +35,7 @@ public static class RuleIds
 
     /// <summary><c>[SemanticCached]</c> on a method the semantic cache cannot serve: no text prompt, also <c>[Cached]</c>, no result, or an invalid setting.</summary>
     public const string InvalidSemanticCachedMethod = "COST011";
+
+    /// <summary>A value that changes on every call placed ahead of static text in a prompt's cacheable prefix.</summary>
+    public const string PerCallValueInPromptPrefix = "COST012";
 }

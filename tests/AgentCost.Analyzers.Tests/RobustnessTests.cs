@@ -26,6 +26,7 @@ public sealed class RobustnessTests
                 ("/src/Prompts.cs", Sources.Tools(string.Join("\n\n", COST009InvalidPromptParameterTests.Reported.Select(row => Unmark((string)row[1]))))),
                 ("/src/Reflection.cs", Unmark(COST006AnnotatedMethodAsDelegateTests.ReflectionShapes()).Replace("namespace Sample;", "namespace Sample.Reflected;")),
                 ("/src/PromptsWithoutRoute.cs", Sources.Tools(string.Join("\n\n", COST010PromptWithoutRouteModelTests.Reported.Select(row => Unmark((string)row[1])))).Replace("public class Tools", "public class UnroutedTools")),
+                ("/src/PromptPrefixes.cs", Sources.Agent(string.Join("\n\n", COST012PerCallValueInPromptPrefixTests.Reported.Select(row => Unmark((string)row[1])))).Replace("partial class Agent", "partial class PromptAgent")),
             ])
             .ToList();
 

@@ -37,6 +37,14 @@ public sealed class SampleTests
     }
 
     [Fact]
+    public async Task ShowcaseFiresCost012ForARequestIdAheadOfTheSystemPrompt()
+    {
+        var diagnostics = await AnalyzeAsync("samples/DiagnosticsShowcase", "DiagnosticsShowcase.LlmGateway.SendAsync");
+
+        Assert.Contains(diagnostics, d => d.Id == "COST012" && d.GetMessage().StartsWith("'Guid.NewGuid()' changes on every call", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ResearchAgentIsClean()
     {
         var diagnostics = await AnalyzeAsync("samples/ResearchAgent", modelCallMethods: null);
