@@ -112,6 +112,14 @@ internal static class Descriptors
         DiagnosticSeverity.Error,
         "[SemanticCached] compares one string prompt parameter by embedding and every other parameter exactly. A method with no prompt parameter, an ambiguous one, one that is not a string, that is also [Cached], that returns no result, or with a negative TtlSeconds or a Threshold outside (0, 1] is not intercepted, and runs uncached on every call.");
 
+    public static readonly DiagnosticDescriptor UnstableToolOrder = Create(
+        RuleIds.UnstableToolOrder,
+        "Tools are listed in an unstable order",
+        "ChatOptions.Tools is filled in the enumeration order of {0}, which can differ between calls and processes; the provider's prompt cache keys on the tool list, so sort the tools (for example by Name)",
+        CostCategory,
+        DiagnosticSeverity.Warning,
+        "Providers cache the prompt prefix that starts with the tool definitions. A tool list filled by enumerating a HashSet, a Dictionary, a ConcurrentDictionary or a parallel query has no order by contract, so the prefix, and with it the cache, can change from one request to the next. Sort the tools, or keep them in a list or array.");
+
     private static DiagnosticDescriptor Create(
         string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description, params string[] customTags)
         => new(id, title, messageFormat, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md", customTags);

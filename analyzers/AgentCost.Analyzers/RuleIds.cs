@@ -35,4 +35,7 @@ public static class RuleIds
 
     /// <summary><c>[SemanticCached]</c> on a method the semantic cache cannot serve: no text prompt, also <c>[Cached]</c>, no result, or an invalid setting.</summary>
     public const string InvalidSemanticCachedMethod = "COST011";
+
+    /// <summary><c>ChatOptions.Tools</c> filled in the enumeration order of an unordered collection or a parallel query.</summary>
+    public const string UnstableToolOrder = "COST013";
 }
