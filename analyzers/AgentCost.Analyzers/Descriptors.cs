@@ -120,6 +120,14 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "Providers cache the prompt prefix that starts with the tool definitions. A tool list filled by enumerating a HashSet, a Dictionary, a ConcurrentDictionary or a parallel query has no order by contract, so the prefix, and with it the cache, can change from one request to the next. Sort the tools, or keep them in a list or array.");
 
+    public static readonly DiagnosticDescriptor TooManyCacheBreakpoints = Create(
+        RuleIds.TooManyCacheBreakpoints,
+        "More than 4 prompt-cache breakpoints in one request",
+        "{0}; Anthropic rejects a request with more than 4 cache_control breakpoints",
+        UsageCategory,
+        DiagnosticSeverity.Warning,
+        "Anthropic's Messages API accepts at most 4 cache_control breakpoints per request and fails the request otherwise. A method that sets more (WithCacheControl, or cache_control written into AdditionalProperties), or sets one in a loop whose count is not a constant, builds requests that can fail.");
+
     private static DiagnosticDescriptor Create(
         string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description, params string[] customTags)
         => new(id, title, messageFormat, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md", customTags);

@@ -38,4 +38,7 @@ public static class RuleIds
 
     /// <summary><c>ChatOptions.Tools</c> filled in the enumeration order of an unordered collection or a parallel query.</summary>
     public const string UnstableToolOrder = "COST013";
+
+    /// <summary>More than 4 Anthropic prompt-cache breakpoints set in one request-building method.</summary>
+    public const string TooManyCacheBreakpoints = "COST014";
 }
