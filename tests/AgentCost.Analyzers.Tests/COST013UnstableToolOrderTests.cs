@@ -88,6 +88,13 @@ public sealed class COST013UnstableToolOrderTests
                 .WithMessage("ChatOptions.Tools is filled in the enumeration order of a HashSet<AITool>, which can differ between calls and processes; the provider's prompt cache keys on the tool list, so sort the tools (for example by Name)"));
 
     [Fact]
+    public Task MessageNamesADictionarysValuesWithTheDictionary()
+        => Verify.AnalyzeAsync(
+            Source("options.Tools = [.. {|#0:_byName.Values|}];"),
+            Verify.Diagnostic("COST013").WithLocation(0)
+                .WithMessage("ChatOptions.Tools is filled in the enumeration order of a Dictionary<string, AITool>.ValueCollection, which can differ between calls and processes; the provider's prompt cache keys on the tool list, so sort the tools (for example by Name)"));
+
+    [Fact]
     public Task FixSortsAHashSetOfToolsByName()
         => Verify.FixAsync<COST013CodeFixProvider>(
             Source("options.Tools = [.. {|COST013:_set|}];"),

@@ -26,6 +26,9 @@ public sealed class RobustnessTests
                 ("/src/Prompts.cs", Sources.Tools(string.Join("\n\n", COST009InvalidPromptParameterTests.Reported.Select(row => Unmark((string)row[1]))))),
                 ("/src/Reflection.cs", Unmark(COST006AnnotatedMethodAsDelegateTests.ReflectionShapes()).Replace("namespace Sample;", "namespace Sample.Reflected;")),
                 ("/src/PromptsWithoutRoute.cs", Sources.Tools(string.Join("\n\n", COST010PromptWithoutRouteModelTests.Reported.Select(row => Unmark((string)row[1])))).Replace("public class Tools", "public class UnroutedTools")),
+                ("/src/ToolOrder.cs", COST013UnstableToolOrderTests.Source(string.Join("\n    ", COST013UnstableToolOrderTests.Reported.Concat(COST013UnstableToolOrderTests.NotReported).Select(row => "{ " + Unmark((string)row[1]) + " }"))).Replace("public class Tools", "public class OrderedTools").Replace("namespace Sample;", "namespace Sample.ToolOrder;")),
+                ("/src/Breakpoints.cs", COST014TooManyCacheBreakpointsTests.Source(string.Join("\n    ", COST014TooManyCacheBreakpointsTests.Reported.Concat(COST014TooManyCacheBreakpointsTests.NotReported).Select(row => "{ " + Unmark((string)row[1]) + " }"))).Replace("namespace Sample;", "namespace Sample.Breakpoints;")),
+                ("/src/AnthropicStub.cs", COST014TooManyCacheBreakpointsTests.AnthropicStub),
             ])
             .ToList();
 

@@ -30,6 +30,12 @@ internal sealed class UnorderedSources
         "System.Collections.Hashtable",
     ];
 
+    // Dictionary<string, AITool>.ValueCollection rather than ValueCollection: the nested name alone says nothing.
+    private static readonly SymbolDisplayFormat TypeFormat = new(
+        typeQualificationStyle: SymbolDisplayTypeQualificationStyle.NameAndContainingTypes,
+        genericsOptions: SymbolDisplayGenericsOptions.IncludeTypeParameters,
+        miscellaneousOptions: SymbolDisplayMiscellaneousOptions.UseSpecialTypes);
+
     private readonly IPropertySymbol _tools;
     private readonly INamedTypeSymbol _aiTool;
     private readonly ImmutableHashSet<INamedTypeSymbol> _unordered;
@@ -109,7 +115,7 @@ internal sealed class UnorderedSources
     public static string Describe(IOperation source)
         => source is IInvocationOperation { TargetMethod.Name: "AsParallel" or "AsUnordered" }
             ? "a parallel query"
-            : "a " + (source.Type?.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat) ?? "collection");
+            : "a " + (source.Type?.ToDisplayString(TypeFormat) ?? "collection");
 
     /// <summary>The unordered sources whose order <paramref name="value"/> takes.</summary>
     public List<IOperation> Find(IOperation value)
