@@ -39,6 +39,10 @@ public sealed class COST013UnstableToolOrderTests
         { "a local list filled in a foreach", "var tools = new List<AITool>(); foreach (var name in {|COST013:_live.Keys|}) tools.Add(Make(name)); options.Tools = tools;" },
         { "a local initialized from a HashSet", "IEnumerable<AITool> found = {|COST013:_set|}.Where(t => t is AIFunction); options.Tools = found.ToList();" },
         { "a local HashSet built at run time", "var chosen = new HashSet<AITool>(_list); options.Tools = [.. {|COST013:chosen|}];" },
+        // Modelled on an agent runner that indexes its tools by name in a FrozenDictionary and declares them from its values.
+        { "a FrozenDictionary's values", "var index = System.Collections.Frozen.FrozenDictionary.ToFrozenDictionary(_list, t => t.Name); options.Tools = [.. {|COST013:index.Values|}.Select(AITool (t) => t)];" },
+        // Modelled on a tool registry that answers a category query from a dictionary, then hands the list to the request.
+        { "a registry's filtered values through a local", "var inCategory = {|COST013:_byName.Values|}.Where(t => t.Description.StartsWith(\"web\")).ToList(); options.Tools = inCategory;" },
         { "one branch of a conditional", "options.Tools = _list.Count > 0 ? _list : [.. {|COST013:_set|}];" },
     };
 
@@ -56,6 +60,8 @@ public sealed class COST013UnstableToolOrderTests
         { "a foreach over a list", "options.Tools = new List<AITool>(); foreach (var tool in _list) options.Tools.Add(tool);" },
         { "a foreach over a HashSet into a list that is not the tools", "var other = new List<AITool>(); foreach (var tool in _set) other.Add(tool); options.Tools = _list;" },
         { "a HashSet used only for lookups", "options.Tools = _list.Where(t => _set.Contains(t)).ToList();" },
+        // Modelled on a plugin catalog that sorts its dictionary's values before listing them.
+        { "a catalog sorted with a comparer", "options.Tools = _byName.Values.OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();" },
         { "a lambda adding to the tools", "_set.ToList().ForEach(t => options.Tools!.Add(t));" },
     };
 

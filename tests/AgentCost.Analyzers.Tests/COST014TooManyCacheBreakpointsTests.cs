@@ -12,7 +12,7 @@ public sealed class COST014TooManyCacheBreakpointsTests
 
         namespace Anthropic
         {
-            public static class AnthropicCacheControlExtensions
+            public static class AIContentCacheExtensions
             {
                 public static T WithCacheControl<T>(this T content, string? ttl = null) where T : Microsoft.Extensions.AI.AIContent => content;
             }
@@ -29,6 +29,7 @@ public sealed class COST014TooManyCacheBreakpointsTests
 
     private const string Members = """
         private static TextContent Text(string text) => new(text);
+        private static void Mark(ChatMessage message) => (message.AdditionalProperties ??= [])["cache_control"] = "ephemeral";
 
         """;
 
@@ -39,12 +40,19 @@ public sealed class COST014TooManyCacheBreakpointsTests
         { "a call in a while loop", "var i = 0; while (i < messages.Count) { _ = {|COST014:messages[i].Contents[0].WithCacheControl()|}; i++; }" },
         { "a for loop over a non-constant count", "for (var i = 0; i < messages.Count; i++) _ = {|COST014:Text(\"x\").WithCacheControl()|};" },
         { "a constant loop of 3 after two more", "_ = Text(\"a\").WithCacheControl(); _ = Text(\"b\").WithCacheControl(); for (var i = 0; i < 3; i++) _ = {|COST014:Text(\"x\").WithCacheControl()|};" },
+        // Modelled on a middleware that writes the SDK's own key by hand on every content of the history.
+        { "the SDK's key written by hand in a loop", "foreach (var m in messages) foreach (var c in m.Contents) { c.AdditionalProperties ??= []; {|COST014:c.AdditionalProperties[\"anthropic:cache_control\"] = \"ephemeral\"|}; }" },
         { "cache_control entries in AdditionalProperties", "for (var i = 0; i < 5; i++) { var t = Text(\"x\"); t.AdditionalProperties = new(); {|COST014:t.AdditionalProperties[\"cache_control\"] = \"ephemeral\"|}; }" },
         { "calls and Add of cache_control together", "var p = new AdditionalPropertiesDictionary(); p.Add(\"cache_control\", 1); p.Add(\"cache_control\", 2); _ = Text(\"a\").WithCacheControl(); _ = Text(\"b\").WithCacheControl(); {|COST014:p.Add(\"cache_control\", 3)|};" },
     };
 
     public static TheoryData<string, string> NotReported => new()
     {
+        // Modelled on an LLM call that marks its system message once when the descriptor asks for a cache hint.
+        { "one hinted system message", "var system = new ChatMessage(ChatRole.System, \"rules\"); if (messages.Count > 0) { system.AdditionalProperties ??= new AdditionalPropertiesDictionary(); system.AdditionalProperties[\"cache_control\"] = new Dictionary<string, object?> { [\"type\"] = \"ephemeral\" }; }" },
+        // Modelled on a caching middleware that calls a one-line marking helper in a loop over the user messages: the
+        // helper is not followed, so this is a known miss, not a verdict that the request is safe.
+        { "a marking helper called in a loop (not followed)", "foreach (var m in messages) Mark(m);" },
         { "four calls", "_ = Text(\"1\").WithCacheControl(); _ = Text(\"2\").WithCacheControl(); _ = Text(\"3\").WithCacheControl(); _ = Text(\"4\").WithCacheControl();" },
         { "a constant loop of four", "for (var i = 0; i < 4; i++) _ = Text(\"x\").WithCacheControl();" },
         { "a foreach over an array of three", "foreach (var s in new[] { \"a\", \"b\", \"c\" }) _ = Text(s).WithCacheControl();" },

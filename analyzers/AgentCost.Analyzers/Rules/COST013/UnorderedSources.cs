@@ -27,6 +27,8 @@ internal sealed class UnorderedSources
         "System.Collections.Concurrent.ConcurrentBag`1",
         "System.Collections.Immutable.ImmutableHashSet`1",
         "System.Collections.Immutable.ImmutableDictionary`2",
+        "System.Collections.Frozen.FrozenDictionary`2",
+        "System.Collections.Frozen.FrozenSet`1",
         "System.Collections.Hashtable",
     ];
 
@@ -41,6 +43,7 @@ internal sealed class UnorderedSources
     private readonly ImmutableHashSet<INamedTypeSymbol> _unordered;
     private readonly INamedTypeSymbol? _enumerable;
     private readonly INamedTypeSymbol? _parallelEnumerable;
+    private readonly INamedTypeSymbol? _immutableArrayExtensions;
     private readonly INamedTypeSymbol? _enumerableInterface;
 
     private UnorderedSources(IPropertySymbol tools, INamedTypeSymbol aiTool, ImmutableHashSet<INamedTypeSymbol> unordered, Compilation compilation)
@@ -51,6 +54,9 @@ internal sealed class UnorderedSources
         _enumerable = compilation.GetTypeByMetadataName("System.Linq.Enumerable");
         _parallelEnumerable = compilation.GetTypeByMetadataName("System.Linq.ParallelEnumerable");
         _enumerableInterface = compilation.GetTypeByMetadataName("System.Collections.IEnumerable");
+
+        // ImmutableArray's own Select and Where, which a FrozenDictionary's Values (an ImmutableArray) binds to.
+        _immutableArrayExtensions = compilation.GetTypeByMetadataName("System.Linq.ImmutableArrayExtensions");
     }
 
     /// <summary>The finder for <paramref name="compilation"/>, or <see langword="null"/> when it has no <c>ChatOptions.Tools</c>.</summary>
@@ -246,7 +252,9 @@ internal sealed class UnorderedSources
     {
         var type = (method.ReducedFrom ?? method).ContainingType?.OriginalDefinition;
         parallel = _parallelEnumerable is not null && SymbolEqualityComparer.Default.Equals(type, _parallelEnumerable);
-        return parallel || (_enumerable is not null && SymbolEqualityComparer.Default.Equals(type, _enumerable));
+        return parallel
+            || (_enumerable is not null && SymbolEqualityComparer.Default.Equals(type, _enumerable))
+            || (_immutableArrayExtensions is not null && SymbolEqualityComparer.Default.Equals(type, _immutableArrayExtensions));
     }
 
     private bool IsUnordered(ITypeSymbol? type)

@@ -7,12 +7,15 @@ namespace AgentCost.Analyzers.Rules;
 /// <summary>
 /// Recognises the operations that set an Anthropic prompt-cache breakpoint: a call of the Anthropic SDK's
 /// <c>WithCacheControl</c> extension (matched by name in any namespace under <c>Anthropic</c>, so that a new SDK layout
-/// keeps matching), and a <c>"cache_control"</c> entry added to or set in an <c>AdditionalPropertiesDictionary</c>.
+/// keeps matching), and a <c>"cache_control"</c> or <c>"anthropic:cache_control"</c> entry added to or set in an <c>AdditionalPropertiesDictionary</c>.
 /// </summary>
 internal sealed class CacheBreakpoints
 {
     private const string MarkerMethod = "WithCacheControl";
     private const string MarkerKey = "cache_control";
+
+    // The key the SDK's WithCacheControl writes on AIContent, which code sometimes writes by hand.
+    private const string SdkMarkerKey = "anthropic:cache_control";
     private const string AnthropicNamespace = "Anthropic";
 
     private readonly bool _hasAnthropic;
@@ -99,7 +102,7 @@ internal sealed class CacheBreakpoints
     private bool IsAdditionalProperties(ITypeSymbol? type) => Names.IsOrInherits(type, _additionalProperties);
 
     private static bool HasMarkerKey(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)
-        => !arguments.IsEmpty && arguments[0].Value.ConstantValue is { HasValue: true, Value: MarkerKey };
+        => !arguments.IsEmpty && arguments[0].Value.ConstantValue is { HasValue: true, Value: MarkerKey or SdkMarkerKey };
 
     // for (var i = a; i < b; i++) with constant a and b, and foreach over an array or collection expression of known length.
     private static int? ConstantCount(ILoopOperation loop)
