@@ -50,6 +50,8 @@ public sealed class COST014TooManyCacheBreakpointsTests
     {
         // Modelled on an LLM call that marks its system message once when the descriptor asks for a cache hint.
         { "one hinted system message", "var system = new ChatMessage(ChatRole.System, \"rules\"); if (messages.Count > 0) { system.AdditionalProperties ??= new AdditionalPropertiesDictionary(); system.AdditionalProperties[\"cache_control\"] = new Dictionary<string, object?> { [\"type\"] = \"ephemeral\" }; }" },
+        // Modelled on a provider adapter's per-message hook that marks a system message.
+        { "a per-message hook", "var message = messages[0]; if (message.Role == ChatRole.System) { message.AdditionalProperties ??= new AdditionalPropertiesDictionary(); message.AdditionalProperties[\"cache_control\"] = new { type = \"ephemeral\" }; }" },
         // Modelled on a caching middleware that calls a one-line marking helper in a loop over the user messages: the
         // helper is not followed, so this is a known miss, not a verdict that the request is safe.
         { "a marking helper called in a loop (not followed)", "foreach (var m in messages) Mark(m);" },
