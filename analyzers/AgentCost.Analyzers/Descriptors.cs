@@ -120,6 +120,22 @@ internal static class Descriptors
         DiagnosticSeverity.Warning,
         "Providers cache a prompt's longest stable prefix (tools, then the system prompt, then the messages) and bill a cached read at a fraction of the input price. A clock reading, a new Guid, a random number, a stopwatch or tick count, or a per-request parameter placed ahead of the prompt's static text changes the prefix on every call, so nothing after it is ever read from the cache.");
 
+    public static readonly DiagnosticDescriptor UnstableToolOrder = Create(
+        RuleIds.UnstableToolOrder,
+        "Tools are listed in an unstable order",
+        "ChatOptions.Tools is filled in the enumeration order of {0}, which can differ between calls and processes; the provider's prompt cache keys on the tool list, so sort the tools (for example by Name)",
+        CostCategory,
+        DiagnosticSeverity.Warning,
+        "Providers cache the prompt prefix that starts with the tool definitions. A tool list filled by enumerating a HashSet, a Dictionary, a ConcurrentDictionary or a parallel query has no order by contract, so the prefix, and with it the cache, can change from one request to the next. Sort the tools, or keep them in a list or array.");
+
+    public static readonly DiagnosticDescriptor TooManyCacheBreakpoints = Create(
+        RuleIds.TooManyCacheBreakpoints,
+        "More than 4 prompt-cache breakpoints in one request",
+        "{0}; Anthropic rejects a request with more than 4 cache_control breakpoints",
+        UsageCategory,
+        DiagnosticSeverity.Warning,
+        "Anthropic's Messages API accepts at most 4 cache_control breakpoints per request and fails the request otherwise. A method that sets more (WithCacheControl, or cache_control written into AdditionalProperties), or sets one in a loop whose count is not a constant, builds requests that can fail.");
+
     private static DiagnosticDescriptor Create(
         string id, string title, string messageFormat, string category, DiagnosticSeverity severity, string description, params string[] customTags)
         => new(id, title, messageFormat, category, severity, isEnabledByDefault: true, description, HelpLinkBase + id + ".md", customTags);

@@ -38,4 +38,10 @@ public static class RuleIds
 
     /// <summary>A value that changes on every call placed ahead of static text in a prompt's cacheable prefix.</summary>
     public const string PerCallValueInPromptPrefix = "COST012";
+
+    /// <summary><c>ChatOptions.Tools</c> filled in the enumeration order of an unordered collection or a parallel query.</summary>
+    public const string UnstableToolOrder = "COST013";
+
+    /// <summary>More than 4 Anthropic prompt-cache breakpoints set in one request-building method.</summary>
+    public const string TooManyCacheBreakpoints = "COST014";
 }

@@ -27,6 +27,9 @@ public sealed class RobustnessTests
                 ("/src/Reflection.cs", Unmark(COST006AnnotatedMethodAsDelegateTests.ReflectionShapes()).Replace("namespace Sample;", "namespace Sample.Reflected;")),
                 ("/src/PromptsWithoutRoute.cs", Sources.Tools(string.Join("\n\n", COST010PromptWithoutRouteModelTests.Reported.Select(row => Unmark((string)row[1])))).Replace("public class Tools", "public class UnroutedTools")),
                 ("/src/PromptPrefixes.cs", Sources.Agent(string.Join("\n\n", COST012PerCallValueInPromptPrefixTests.Reported.Select(row => Unmark((string)row[1])))).Replace("partial class Agent", "partial class PromptAgent")),
+                ("/src/ToolOrder.cs", COST013UnstableToolOrderTests.Source(string.Join("\n    ", COST013UnstableToolOrderTests.Reported.Concat(COST013UnstableToolOrderTests.NotReported).Select(row => "{ " + Unmark((string)row[1]) + " }"))).Replace("public class Tools", "public class OrderedTools").Replace("namespace Sample;", "namespace Sample.ToolOrder;")),
+                ("/src/Breakpoints.cs", COST014TooManyCacheBreakpointsTests.Source(string.Join("\n    ", COST014TooManyCacheBreakpointsTests.Reported.Concat(COST014TooManyCacheBreakpointsTests.NotReported).Select(row => "{ " + Unmark((string)row[1]) + " }"))).Replace("namespace Sample;", "namespace Sample.Breakpoints;")),
+                ("/src/AnthropicStub.cs", COST014TooManyCacheBreakpointsTests.AnthropicStub),
             ])
             .ToList();
 

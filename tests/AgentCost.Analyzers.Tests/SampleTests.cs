@@ -36,6 +36,16 @@ public sealed class SampleTests
             && d.GetMessage().StartsWith("AIFunctionFactory.Create builds this tool from a method found by reflection (GetMethods on 'SearchTools')", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("COST013")]
+    [InlineData("COST014")]
+    public async Task ShowcaseFiresThePromptCacheLayoutRules(string id)
+    {
+        var diagnostics = await AnalyzeAsync("samples/DiagnosticsShowcase", "DiagnosticsShowcase.LlmGateway.SendAsync");
+
+        Assert.Single(diagnostics, d => d.Id == id);
+    }
+
     [Fact]
     public async Task ShowcaseFiresCost012ForARequestIdAheadOfTheSystemPrompt()
     {
