@@ -94,6 +94,27 @@ public sealed class COST014TooManyCacheBreakpointsTests
             Verify.Diagnostic("COST014").WithLocation(0)
                 .WithMessage("This cache breakpoint is set in a loop whose count is not a constant, so the request may carry more than 4; Anthropic rejects a request with more than 4 cache_control breakpoints"));
 
+    // The Anthropic package (13.15.0) declares the extension in Microsoft.Extensions.AI, not under Anthropic.
+    [Fact]
+    public Task ReportsTheSdkExtensionWhereThePackageDeclaresIt()
+        => Verify.AnalyzeAsync(
+            [
+                Sources.Tools(Members + "public void Build(List<ChatMessage> messages)\n{\n    foreach (var m in messages) m.Contents[0] = {|COST014:m.Contents[0].WithCacheControl(null)|};\n}"),
+                """
+                namespace Anthropic.Models.Messages { public sealed class CacheControlEphemeral { } }
+
+                namespace Microsoft.Extensions.AI
+                {
+                    public static class AIContentCacheExtensions
+                    {
+                        public static T WithCacheControl<T>(this T content, Anthropic.Models.Messages.CacheControlEphemeral? cacheControl) where T : AIContent => content;
+                    }
+                }
+                """,
+            ],
+            editorConfig: null,
+            OutputKind.DynamicallyLinkedLibrary);
+
     [Fact]
     public Task IgnoresALookAlikeWhenNoAnthropicNamespaceExists()
         => Verify.AnalyzeAsync(

@@ -6,8 +6,9 @@ namespace AgentCost.Analyzers.Rules;
 
 /// <summary>
 /// Recognises the operations that set an Anthropic prompt-cache breakpoint: a call of the Anthropic SDK's
-/// <c>WithCacheControl</c> extension (matched by name in any namespace under <c>Anthropic</c>, so that a new SDK layout
-/// keeps matching), and a <c>"cache_control"</c> or <c>"anthropic:cache_control"</c> entry added to or set in an <c>AdditionalPropertiesDictionary</c>.
+/// <c>WithCacheControl</c> extension (the <c>Anthropic</c> package, 13.x, declares it on
+/// <c>Microsoft.Extensions.AI.AIContentCacheExtensions</c>; a method of that name in any namespace under
+/// <c>Anthropic</c> is matched too, so that a new SDK layout keeps matching), and a <c>"cache_control"</c> or <c>"anthropic:cache_control"</c> entry added to or set in an <c>AdditionalPropertiesDictionary</c>.
 /// </summary>
 internal sealed class CacheBreakpoints
 {
@@ -17,6 +18,10 @@ internal sealed class CacheBreakpoints
     // The key the SDK's WithCacheControl writes on AIContent, which code sometimes writes by hand.
     private const string SdkMarkerKey = "anthropic:cache_control";
     private const string AnthropicNamespace = "Anthropic";
+
+    // Where the Anthropic package declares WithCacheControl for Microsoft.Extensions.AI content.
+    private const string SdkExtensionsType = "AIContentCacheExtensions";
+    private const string SdkExtensionsNamespace = "Microsoft.Extensions.AI";
 
     private readonly bool _hasAnthropic;
     private readonly INamedTypeSymbol? _additionalProperties;
@@ -85,7 +90,14 @@ internal sealed class CacheBreakpoints
             return false;
         }
 
-        var @namespace = (method.ReducedFrom ?? method).ContainingNamespace;
+        var declared = method.ReducedFrom ?? method;
+        if (declared.ContainingType is { Name: SdkExtensionsType } extensions
+            && extensions.ContainingNamespace.ToDisplayString() == SdkExtensionsNamespace)
+        {
+            return true;
+        }
+
+        var @namespace = declared.ContainingNamespace;
         while (@namespace is { IsGlobalNamespace: false, ContainingNamespace.IsGlobalNamespace: false })
         {
             @namespace = @namespace.ContainingNamespace;
