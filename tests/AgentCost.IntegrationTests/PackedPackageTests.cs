@@ -83,8 +83,7 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
         var project = package.CreateDirectory("consumer");
         WriteConsumer(project);
 
-        var restore = await Run(project, "restore", "-nodeReuse:false");
-        Assert.True(restore.Succeeded, $"Restoring the consumer failed.\n{restore}");
+        await RestoreAsync(project);
 
         // The consumer is isolated from this repository (no central package management, no repo settings) and gets
         // InterceptorsNamespaces from the package's build/ props alone.
@@ -99,8 +98,7 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
             interceptorsNamespaces.Split(';').Contains("AgentCost.Generated"),
             $"The package's build/AgentCost.props did not add AgentCost.Generated to InterceptorsNamespaces ('{interceptorsNamespaces}').\n{properties}");
 
-        var build = await Run(project, "build", "-c", "Release", "--no-restore", "-warnaserror", "-nodeReuse:false", "-p:UseSharedCompilation=false");
-        Assert.True(build.Succeeded, $"Building the consumer with -warnaserror failed.\n{build}");
+        var build = await BuildAsync(project);
 
         var generated = Path.Combine(project, "obj", "Release", "net10.0", "generated");
         var generatedFiles = Directory.Exists(generated)
@@ -111,9 +109,7 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
             generatedFiles.Any(file => file.StartsWith("AgentCost.Generators", StringComparison.Ordinal)),
             $"The package's generator emitted no source into the consumer. Generated: {string.Join(", ", generatedFiles)}\n{build}");
 
-        var run = await Run(project, "run", "-c", "Release", "--no-build");
-        output.WriteLine(run.ToString());
-        Assert.True(run.Succeeded, $"Running the consumer failed.\n{run}");
+        var run = await RunConsumerAsync(project);
 
         var expected = new Dictionary<string, string>
         {
@@ -201,13 +197,9 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
             }
             """);
 
-        var restore = await Run(project, "restore", "-nodeReuse:false");
-        Assert.True(restore.Succeeded, $"Restoring the consumer failed.\n{restore}");
-        var build = await Run(project, "build", "-c", "Release", "--no-restore", "-warnaserror", "-nodeReuse:false", "-p:UseSharedCompilation=false");
-        Assert.True(build.Succeeded, $"Building the consumer with -warnaserror failed.\n{build}");
-        var run = await Run(project, "run", "-c", "Release", "--no-build");
-        output.WriteLine(run.ToString());
-        Assert.True(run.Succeeded, $"Running the consumer failed.\n{run}");
+        await RestoreAsync(project);
+        await BuildAsync(project);
+        var run = await RunConsumerAsync(project);
 
         var expected = new Dictionary<string, string>
         {
@@ -233,6 +225,27 @@ public sealed class PackedPackageTests(PackedPackageFixture package, ITestOutput
             .Select(pair => $"{pair.Key}: expected {pair.Value}, got {(values.TryGetValue(pair.Key, out var actual) ? actual : "(not printed)")}")
             .ToList();
         Assert.True(mismatches.Count == 0, $"{failure}:\n  {string.Join("\n  ", mismatches)}\n{run}");
+    }
+
+    private async Task RestoreAsync(string project)
+    {
+        var restore = await Run(project, "restore", "-nodeReuse:false");
+        Assert.True(restore.Succeeded, $"Restoring the consumer failed.\n{restore}");
+    }
+
+    private async Task<ProcessResult> BuildAsync(string project)
+    {
+        var build = await Run(project, "build", "-c", "Release", "--no-restore", "-warnaserror", "-nodeReuse:false", "-p:UseSharedCompilation=false");
+        Assert.True(build.Succeeded, $"Building the consumer with -warnaserror failed.\n{build}");
+        return build;
+    }
+
+    private async Task<ProcessResult> RunConsumerAsync(string project)
+    {
+        var run = await Run(project, "run", "-c", "Release", "--no-build");
+        output.WriteLine(run.ToString());
+        Assert.True(run.Succeeded, $"Running the consumer failed.\n{run}");
+        return run;
     }
 
     private async Task<ProcessResult> Run(string directory, params string[] arguments)

@@ -106,8 +106,7 @@ public sealed class ExactSemanticIndex : ISemanticIndex
     /// <inheritdoc />
     public int Search(ReadOnlySpan<float> query, Span<SemanticMatch> matches)
     {
-        SemanticIndexVectors.CheckLength(Dimensions, query, nameof(query));
-        if (matches.IsEmpty || !SemanticIndexVectors.IsFinite(query))
+        if (!SemanticIndexVectors.IsSearchable(Dimensions, query, matches, nameof(query)))
         {
             return 0;
         }

@@ -23,6 +23,16 @@ internal static class SemanticIndexVectors
         }
     }
 
+    /// <summary>
+    /// Whether a search can find anything: refuses a query of the wrong length, and finds nothing for an empty result
+    /// span or a query that is not finite (no similarity to it is defined).
+    /// </summary>
+    public static bool IsSearchable(int dimensions, ReadOnlySpan<float> query, Span<SemanticMatch> matches, string paramName)
+    {
+        CheckLength(dimensions, query, paramName);
+        return !matches.IsEmpty && IsFinite(query);
+    }
+
     /// <summary>Whether every value is finite, in one vectorised pass: a NaN or an infinity makes the sum of squares not finite.</summary>
     public static bool IsFinite(ReadOnlySpan<float> vector) => float.IsFinite(TensorPrimitives.SumOfSquares(vector));
 }
